@@ -1,0 +1,354 @@
+"""Chinese text analysis: normalization, jieba word tokens and character n-gram tokens.
+
+Two Whoosh tokenizers share one normalization and one way of cutting text into *runs*:
+
+* :class:`JiebaTokenizer` (fields ``title`` and ``body``) yields words. Han runs are cut by
+  jieba's precise mode; Latin words, numbers and number + unit (``25.8万``) come from a
+  regular expression, so ``GOIP``, ``APP``, ``12381``, ``A`` (of A级) and ``25.8万`` are whole
+  tokens. Positions are consecutive word numbers (0, 1, 2 ...), so phrases of words work. At
+  index time it adds, at the *same* position as the word they come from, the dictionary
+  sub-words jieba's search mode would give (电信网络诈骗 → 电信, 网络, 诈骗 ...) and the bare
+  number of a number + unit (25.8万 → 25.8), so a query for a part finds the whole.
+* :class:`NgramTokenizer` (fields ``title_ngram`` and ``body_ngram``) yields one token per Han
+  character position: the bigram starting there (plus, at index time, the unigram), and one
+  token per Latin/number run. A phrase query on this field matches exactly when the phrase's
+  characters occur contiguously in the text, whatever jieba made of them in context; quotes
+  and spaces inside Han text are transparent (“断卡”行动 matches 断卡行动).
+
+Offsets (``startchar``/``endchar``) always index the *original* string, because
+:func:`normalize` maps each character to exactly one character.
+
+Only this module imports jieba. The jieba segmenter and our domain dictionary
+(``searchapp/data/userdict.txt``) live in a module-level cache, not on the tokenizer, because
+Whoosh pickles the schema (and with it every analyzer) into the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token
+from whoosh.analysis import Tokenizer
+
+USER_DICT_PATH = Path(__file__).parent / "data" / "userdict.txt"
+
+# Han ideographs: the basic block, extensions A-F (𠮷 is in B) and compatibility ideographs.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+#: Characters that do not break a run of Han text for n-grams: spaces, quotes, title marks
+#: and middle dots, which Chinese writers put inside names (“断卡”行动, 《反诈法》).
+TRANSPARENT = " \t\n\u3000“”‘’\"'「」『』《》〈〉·・"
+#: Units that belong to the number before them: 25.8万, 36亿.
+NUMBER_UNITS = "万亿"
+
+_RUN_RE = re.compile(
+    rf"(?P<han>[{_HAN}]+)"
+    r"|(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![a-z])(?P<unit>[" + NUMBER_UNITS + r"]{1,2})?"
+    r"|(?P<latin>[a-z0-9]+)"
+)
+
+
+def normalize(text: str) -> str:
+    """Fold width and case without changing the length of the text.
+
+    Each character is replaced by its NFKC form when that form is exactly one character
+    (full-width ``ＧＯＩＰ１２`` → ``GOIP12``, U+3000 → space, ``－`` → ``-``), then lower-cased
+    when that too stays one character. Offsets into the result are offsets into ``text``.
+
+    >>> normalize("ＧＯＩＰ设备１２台")
+    'goip设备12台'
+    """
+    return "".join(_fold_char(char) for char in text)
+
+
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) != 1:
+        return char
+    lowered = folded.lower()
+    return lowered if len(lowered) == 1 else folded
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of normalized text of one kind: ``han``, ``number`` or ``latin``.
+
+    ``start``/``end`` are offsets (characters, end-exclusive) into the text; ``unit_end`` is
+    where a number's unit (万, 亿) ends, equal to ``end`` when it has none.
+    """
+
+    kind: str
+    start: int
+    end: int
+    unit_end: int
+
+
+def iter_runs(normalized: str) -> Iterator[Run]:
+    """Split normalized text into Han, number and Latin runs; everything else is dropped.
+
+    A number takes a following unit (万 or 亿) into its run: ``25.8万起`` gives a number run
+    ``25.8万`` and a Han run ``起``.
+    """
+    for match in _RUN_RE.finditer(normalized):
+        if match.group("han"):
+            yield Run("han", match.start(), match.end(), match.end())
+        elif match.group("number"):
+            number_end = match.end("number")
+            yield Run("number", match.start(), number_end, match.end())
+        else:
+            yield Run("latin", match.start(), match.end(), match.end())
+
+
+# --- jieba, loaded once per process --------------------------------------------------------
+
+_segmenter: jieba.Tokenizer | None = None
+_segmenter_lock = threading.Lock()
+
+
+def _cache_dir() -> str | None:
+    """Return a private, writable folder for jieba's prefix-dictionary cache, or ``None``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "searchapp")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return None
+    return path if os.access(path, os.W_OK) else None
+
+
+def get_segmenter() -> jieba.Tokenizer:
+    """Return the process-wide jieba segmenter with the domain dictionary loaded.
+
+    The first call builds jieba's prefix dictionary (about 0.5 s with a warm cache file, 1.5 s
+    without); later calls return the same object. Thread-safe. The cache file lives in
+    ``$XDG_CACHE_HOME/searchapp`` (or ``~/.cache/searchapp``), not in a shared temp folder.
+    """
+    global _segmenter
+    if _segmenter is None:
+        with _segmenter_lock:
+            if _segmenter is None:
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                segmenter = jieba.Tokenizer()
+                segmenter.tmp_dir = _cache_dir()
+                segmenter.initialize()
+                for word, freq in read_user_dictionary(USER_DICT_PATH):
+                    segmenter.add_word(word, freq)
+                _segmenter = segmenter
+    return _segmenter
+
+
+def read_user_dictionary(path: Path) -> list[tuple[str, int | None]]:
+    """Read a jieba user dictionary: one ``word [freq] [tag]`` entry per line.
+
+    Tolerates a UTF-8 BOM, CRLF line ends, blank lines and ``#`` comments. Words are
+    normalized like document text so that full-width entries still match.
+
+    :returns: ``(word, freq)`` pairs in file order; ``freq`` is ``None`` when not given.
+    """
+    entries = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        entries.append((normalize(parts[0]), freq))
+    return entries
+
+
+# --- tokenizers -----------------------------------------------------------------------------
+
+
+class _RunTokenizer(Tokenizer):
+    """Shared plumbing: honours Whoosh's tokenizer flags and reuses one Token."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        for text, pos, startchar, endchar in self.tokens(normalize(value), mode == "index"):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[startchar:endchar]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + startchar
+                token.endchar = start_char + endchar
+            yield token
+
+    def tokens(self, normalized: str, index_mode: bool) -> Iterator[tuple[str, int, int, int]]:
+        """Yield ``(text, position, startchar, endchar)`` for normalized text."""
+        raise NotImplementedError
+
+
+def _number_tokens(
+    normalized: str, run: Run, pos: int, index_mode: bool, with_unit: bool
+) -> Iterator[tuple[str, int, int, int]]:
+    """Tokens of a number run, all at one position: the number (with its unit when
+    ``with_unit``), and at index time also the bare number and the number without
+    thousands separators (1,200 → 1200)."""
+    number = normalized[run.start : run.end]
+    main_end = run.unit_end if with_unit else run.end
+    main = normalized[run.start : main_end]
+    yield main, pos, run.start, main_end
+    if index_mode:
+        for variant in sorted({number, number.replace(",", "")} - {main}):
+            yield variant, pos, run.start, run.end
+
+
+class JiebaTokenizer(_RunTokenizer):
+    """Cut Chinese text into words with jieba; keep Latin words, numbers and number + unit.
+
+    >>> [t.text for t in JiebaTokenizer()("共侦破有关案件25.8万起，ＧＯＩＰ设备")]
+    ['共', '侦破', '有关', '案件', '25.8万', '起', 'goip', '设备']
+
+    At index time (``mode="index"``) each word longer than two characters is followed by the
+    dictionary words inside it, at the same position, as jieba's search mode finds them; and
+    25.8万 is followed by 25.8. Stop words are not removed and nothing is stemmed.
+    """
+
+    def tokens(self, normalized, index_mode):
+        segmenter = get_segmenter()
+        pos = 0
+        for run in iter_runs(normalized):
+            if run.kind == "han":
+                for word, start, end in segmenter.tokenize(normalized[run.start : run.end]):
+                    start += run.start
+                    end += run.start
+                    yield word, pos, start, end
+                    if index_mode and len(word) > 2:
+                        yield from _subwords(segmenter, word, pos, start)
+                    pos += 1
+            elif run.kind == "number":
+                yield from _number_tokens(normalized, run, pos, index_mode, with_unit=True)
+                pos += 1
+            else:
+                yield normalized[run.start : run.end], pos, run.start, run.end
+                pos += 1
+
+
+def _subwords(
+    segmenter: jieba.Tokenizer, word: str, pos: int, start: int
+) -> Iterator[tuple[str, int, int, int]]:
+    """Yield the 2- and 3-character dictionary words inside ``word`` (jieba's search mode)."""
+    for size in (2, 3):
+        if len(word) <= size:
+            continue
+        for offset in range(len(word) - size + 1):
+            gram = word[offset : offset + size]
+            if segmenter.FREQ.get(gram):
+                yield gram, pos, start + offset, start + offset + size
+
+
+class NgramTokenizer(_RunTokenizer):
+    """Cut text into overlapping Han character bigrams; Latin and number runs stay whole.
+
+    Every Han character gets one position. At that position it yields the bigram that starts
+    there when the next Han character follows in the same run (transparent characters such
+    as quotes and spaces do not end a run), otherwise the character alone; at index time it
+    also yields the character alone, so that a phrase may start or end inside a bigram.
+
+    >>> [t.text for t in NgramTokenizer()("“断卡”行动")]
+    ['断卡', '卡行', '行动', '动']
+    """
+
+    def tokens(self, normalized, index_mode):
+        pos = 0
+        han_chars: list[int] = []  # offsets of the Han characters of the current run
+
+        def flush():
+            nonlocal pos
+            for i, offset in enumerate(han_chars):
+                char = normalized[offset]
+                if i + 1 < len(han_chars):
+                    following = han_chars[i + 1]
+                    yield char + normalized[following], pos, offset, following + 1
+                    if index_mode:
+                        yield char, pos, offset, offset + 1
+                else:
+                    yield char, pos, offset, offset + 1
+                pos += 1
+            han_chars.clear()
+
+        last_end = 0
+        for run in iter_runs(normalized):
+            gap = normalized[last_end : run.start]
+            if han_chars and (run.kind != "han" or any(c not in TRANSPARENT for c in gap)):
+                yield from flush()
+            last_end = run.unit_end
+            if run.kind == "han":
+                han_chars.extend(range(run.start, run.end))
+            elif run.kind == "number":
+                yield from _number_tokens(normalized, run, pos, index_mode, with_unit=False)
+                pos += 1
+                # The unit (万, 亿) is Han text too: 25.8万 must match a phrase "25.8万".
+                han_chars.extend(range(run.end, run.unit_end))
+            else:
+                yield normalized[run.start : run.end], pos, run.start, run.end
+                pos += 1
+        yield from flush()
+
+
+def query_ngrams(text: str) -> list[str]:
+    """Return the n-gram terms a phrase query needs to match ``text`` contiguously.
+
+    The trailing single character that the last bigram already covers is dropped, since
+    single characters have the longest posting lists.
+
+    >>> query_ngrams("电信网络诈骗")
+    ['电信', '信网', '网络', '络诈', '诈骗']
+    """
+    grams = [text for text, _pos, _start, _end in NgramTokenizer().tokens(normalize(text), False)]
+    if len(grams) > 1 and len(grams[-1]) == 1 and len(grams[-2]) == 2 and grams[-2][1] == grams[-1]:
+        grams.pop()
+    return grams
+
+
+def query_words(text: str) -> list[str]:
+    """Return the words jieba makes of a query string (precise mode, normalized)."""
+    return [text for text, _pos, _start, _end in JiebaTokenizer().tokens(normalize(text), False)]
+
+
+def chinese_analyzer() -> JiebaTokenizer:
+    """Return the word analyzer of the ``title`` and ``body`` fields."""
+    return JiebaTokenizer()
+
+
+def ngram_analyzer() -> NgramTokenizer:
+    """Return the n-gram analyzer of the ``title_ngram`` and ``body_ngram`` fields."""
+    return NgramTokenizer()

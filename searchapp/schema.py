@@ -1,0 +1,106 @@
+"""The Whoosh schema: which fields a document has in the index and how each is searched.
+
+Text fields come in pairs: ``title``/``body`` hold jieba words (ranking, word queries) and
+``title_ngram``/``body_ngram`` hold character n-grams (exact phrases, recall fallback). A query
+word typed by a user is parsed by :class:`ChineseText` into "all of its words" OR "its
+characters contiguously", the second ranked lower, so plain Chinese without spaces finds what
+it says even where jieba cut the document differently.
+
+The schema is pickled into the index: renaming a class here means rebuilding ``index/``.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh import query
+
+from searchapp.analysis import chinese_analyzer
+from searchapp.analysis import ngram_analyzer
+from searchapp.analysis import query_ngrams
+from searchapp.analysis import query_words
+
+#: Text fields searched when a query names no field, with their BM25F boosts.
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
+SEARCH_FIELDS = tuple(FIELD_BOOSTS)
+#: Facet name (as in URLs, filters and the JSON ``facets`` object) -> index field.
+FACET_FIELDS = {"year": "year", "source": "source", "operation": "operations"}
+#: Weight of a contiguous-characters match relative to a match of jieba words.
+NGRAM_FALLBACK_BOOST = 0.5
+
+
+class ChineseText(fields.TEXT):
+    """A jieba-analysed text field that parses its own query words.
+
+    :param ngram_field: the sibling field holding this text's character n-grams.
+    """
+
+    def __init__(self, ngram_field: str, field_boost: float = 1.0):
+        super().__init__(
+            analyzer=chinese_analyzer(),
+            phrase=True,
+            stored=True,
+            field_boost=field_boost,
+        )
+        self.ngram_field = ngram_field
+
+    def self_parsing(self) -> bool:
+        return True
+
+    def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
+        """Return the query for one whitespace-free query word on this field.
+
+        All jieba words of ``qstring`` are required in this field; OR its characters occur
+        contiguously (n-gram phrase, boost × :data:`NGRAM_FALLBACK_BOOST`). Text with no
+        searchable characters (punctuation only) gives :class:`whoosh.query.NullQuery`.
+        """
+        words = query_words(qstring)
+        if not words:
+            return query.NullQuery
+        word_query = (
+            query.Term(fieldname, words[0], boost=boost)
+            if len(words) == 1
+            else query.And([query.Term(fieldname, word) for word in words], boost=boost)
+        )
+        return query.Or([word_query, self.phrase_query(qstring, boost * NGRAM_FALLBACK_BOOST)])
+
+    def phrase_query(self, text: str, boost: float = 1.0) -> query.Query:
+        """Return a query matching ``text`` as contiguous characters (an exact phrase).
+
+        Quotes, spaces and punctuation inside ``text`` are ignored; case and width are folded.
+        """
+        grams = query_ngrams(text)
+        if not grams:
+            return query.NullQuery
+        if len(grams) == 1:
+            return query.Term(self.ngram_field, grams[0], boost=boost)
+        return query.Phrase(self.ngram_field, grams, boost=boost)
+
+
+def build_schema() -> fields.Schema:
+    """Return a fresh schema for the press-release index.
+
+    Stored fields are what hits display; ``year``, ``source`` and ``operations`` are facets
+    (``operations`` holds several values per document); ``date`` (``YYYY-MM-DD``) and
+    ``date_sort`` sort results by date with undated documents last.
+    """
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        path=fields.ID(stored=True),
+        title=ChineseText("title_ngram", field_boost=FIELD_BOOSTS["title"]),
+        body=ChineseText("body_ngram", field_boost=FIELD_BOOSTS["body"]),
+        title_ngram=fields.TEXT(
+            analyzer=ngram_analyzer(), phrase=True, field_boost=FIELD_BOOSTS["title"]
+        ),
+        body_ngram=fields.TEXT(analyzer=ngram_analyzer(), phrase=True),
+        date=fields.ID(stored=True, sortable=True),
+        # "1" for dated documents, "0" for undated: the first sort key, so undated go last.
+        dated=fields.ID(sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        date_source=fields.STORED(),
+        source=fields.ID(stored=True, sortable=True),
+        feed=fields.STORED(),
+        origin=fields.ID(stored=True),
+        url=fields.STORED(),
+        operations=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        format=fields.STORED(),
+    )

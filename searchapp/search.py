@@ -1,0 +1,444 @@
+"""The search core: one query path behind the web page, the JSON API and the CLI.
+
+``search(searcher, request)`` parses the query string, applies facet filters, counts facets,
+pages the hits and builds highlighted snippets; the surfaces only convert its
+:class:`SearchResults` to HTML, JSON or terminal text.
+
+Query syntax (Whoosh's, adapted to Chinese): words separated by spaces are all required;
+``OR``, ``AND``, ``NOT`` (upper case) and ``-word``; ``( )``; ``"exact phrase"``; fields
+``title:``, ``body:``, ``source:``, ``origin:``, ``operation:``, ``year:``. A run of Chinese
+without spaces needs all its words, and also matches where its characters stand together.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field
+
+from markupsafe import Markup
+from whoosh import query
+from whoosh.qparser import AndGroup
+from whoosh.qparser import FieldAliasPlugin
+from whoosh.qparser import MultifieldParser
+from whoosh.qparser import PhrasePlugin
+from whoosh.qparser import PlusMinusPlugin
+from whoosh.qparser import RangePlugin
+from whoosh.qparser import WildcardPlugin
+from whoosh.qparser.syntax import attach
+from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet
+
+from searchapp.document import Document
+from searchapp.schema import FACET_FIELDS
+from searchapp.schema import SEARCH_FIELDS
+from searchapp.schema import ChineseText
+from searchapp.snippets import highlight
+from searchapp.snippets import make_snippet
+
+#: Longest query string accepted, in characters.
+MAX_QUERY_CHARS = 500
+#: Default and largest page size; larger requests are clamped to the largest.
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+#: Deepest result reachable by paging: page × per_page may not exceed it.
+MAX_RESULT_WINDOW = 10_000
+#: Most values one facet filter may hold.
+MAX_FILTER_VALUES = 20
+#: Sort orders: by score; newest first; oldest first. Undated documents are last in both.
+SORTS = ("relevance", "date", "date_asc")
+#: How many values of each facet are returned, most frequent first.
+FACET_SIZE = 30
+
+
+class QueryError(ValueError):
+    """The query string or a search parameter cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for.
+
+    :param q: the query string ("" lists every document, newest first).
+    :param years: facet filter, e.g. ``("2022",)``; several values of one facet combine
+        with OR, different facets with AND.
+    :param sources: facet filter on ``source``.
+    :param operations: facet filter on canonical operation names.
+    :param sort: one of :data:`SORTS`.
+    :param page: 1-based page number.
+    :param per_page: hits per page, 1 to :data:`MAX_PER_PAGE` (larger values are clamped).
+    :raises QueryError: for a parameter out of range; the message names it.
+    """
+
+    q: str = ""
+    years: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    def __post_init__(self):
+        errors = []
+        if len(self.q) > MAX_QUERY_CHARS:
+            errors.append(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        if self.sort not in SORTS:
+            errors.append(f"sort must be one of {', '.join(SORTS)}")
+        if self.page < 1:
+            errors.append("page must be 1 or more")
+        if self.per_page < 1:
+            errors.append("per_page must be 1 or more")
+        for facet, values in self.filters().items():
+            if len(values) > MAX_FILTER_VALUES:
+                errors.append(f"at most {MAX_FILTER_VALUES} values of {facet} can be chosen")
+        for year in self.years:
+            if not (len(year) == 4 and year.isdigit()):
+                errors.append(f"year must be four digits, not {year!r}")
+        if self.page * min(self.per_page, MAX_PER_PAGE) > MAX_RESULT_WINDOW:
+            errors.append(
+                f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+                "narrow the search instead"
+            )
+        if errors:
+            raise QueryError("; ".join(errors))
+        object.__setattr__(self, "per_page", min(self.per_page, MAX_PER_PAGE))
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Return the facet filters by facet name (``year``, ``source``, ``operation``)."""
+        return {"year": self.years, "source": self.sources, "operation": self.operations}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching document as a result list shows it.
+
+    ``title_html`` and ``snippet`` are escaped HTML whose only tags are ``<mark>``;
+    ``score`` is the BM25F score (comparable within one query only), ``None`` when sorted
+    by date; ``rank`` is the 1-based place in the whole result list.
+    """
+
+    id: str
+    path: str
+    title: str
+    title_html: Markup
+    date: str | None
+    year: int | None
+    source: str
+    origin: str
+    url: str
+    operations: list[str]
+    snippet: Markup
+    score: float | None
+    rank: int
+
+    def to_dict(self) -> dict:
+        """Return the hit in the JSON API's shape."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "year": self.year,
+            "source": self.source,
+            "origin": self.origin,
+            "url": self.url,
+            "operations": self.operations,
+            "snippet": str(self.snippet),
+            "score": round(self.score, 4) if self.score is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One bucket of a facet: its value, how many matching documents it holds, and whether
+    it is among the active filters."""
+
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    """The answer to a :class:`SearchRequest`.
+
+    :param parsed: the parsed query as Whoosh prints it, to show people how it was read.
+    :param total: number of matching documents (all pages, filters applied).
+    :param hits: this page's hits.
+    :param facets: facet name → values with counts, for the query with the *other* facets'
+        filters applied (so choosing a year still shows the other years to add).
+    :param needles: the strings highlighted in titles, snippets and document pages.
+    :param took_ms: wall time of the search, milliseconds.
+    """
+
+    request: SearchRequest
+    parsed: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    needles: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+
+    @property
+    def page_count(self) -> int:
+        """Number of pages the results fill (at least 1)."""
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_dict(self) -> dict:
+        """Return the results in the JSON API's shape (``/api/search``, ``search --json``)."""
+        return {
+            "query": self.request.q,
+            "parsed": self.parsed,
+            "filters": {name: list(values) for name, values in self.request.filters().items()},
+            "sort": self.request.sort,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "took_ms": round(self.took_ms, 1),
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {
+                name: [
+                    {"value": v.value, "count": v.count, "selected": v.selected} for v in values
+                ]
+                for name, values in self.facets.items()
+            },
+        }
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+class NgramPhrasePlugin(PhrasePlugin):
+    """``"quoted text"`` matches the characters contiguously (n-gram phrase) in our Chinese
+    text fields, whatever jieba made of them; other fields keep Whoosh's word phrases."""
+
+    class PhraseNode(PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            field_type = parser.schema[fieldname] if fieldname in parser.schema else None
+            if isinstance(field_type, ChineseText):
+                return attach(field_type.phrase_query(self.text, self.boost), self)
+            return super().query(parser)
+
+    class PhraseTagger(PhrasePlugin.PhraseTagger):
+        def create(self, parser, match):
+            slop = int(match.group("slop")) if match.group("slop") else 1
+            return NgramPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
+
+
+def make_parser(schema) -> MultifieldParser:
+    """Return the query parser: title and body by default, all words required.
+
+    Wildcards and ranges are off (a bare ``*`` would expand to the whole vocabulary);
+    ``operation:`` is an alias of the ``operations`` field; ``-word`` excludes a word.
+    """
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup)
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.remove_plugin_class(RangePlugin)
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(NgramPhrasePlugin())
+    parser.add_plugin(FieldAliasPlugin({"operations": ["operation"]}))
+    parser.add_plugin(PlusMinusPlugin(minusexpr=r"(?<![^\s(])-(?=\S)"))
+    return parser
+
+
+def parse_query(q: str, schema) -> query.Query:
+    """Parse a query string into a Whoosh query.
+
+    :returns: :class:`whoosh.query.Every` for an empty string.
+    :raises QueryError: when the string has nothing searchable in it (``*``, ``(``, ``NOT``)
+        or the parser fails on it; the message says what to change.
+    """
+    if not q.strip():
+        return query.Every()
+    try:
+        parsed = make_parser(schema).parse(q)
+    except Exception as exc:  # Whoosh's parser raises IndexError & co. on some operator runs
+        raise QueryError(
+            f"could not read the query ({type(exc).__name__}); check quotes, brackets and "
+            "operators (AND, OR, NOT must stand between words)"
+        ) from None
+    if isinstance(parsed, query.NullQuery.__class__):
+        raise QueryError(
+            "the query has no words to search for; type Chinese words, names or numbers "
+            "(wildcards such as * are not supported)"
+        )
+    return parsed
+
+
+def query_needles(q: query.Query) -> list[str]:
+    """Return the texts the query looks for in titles and bodies, for highlighting.
+
+    Words and phrases under ``NOT`` (and the excluded side of ``ANDNOT``) are left out.
+    """
+    needles: list[str] = []
+
+    def visit(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            visit(node.a)
+            return
+        if isinstance(node, query.Term) and node.fieldname in _TEXT_FIELDS:
+            needles.append(node.text)
+        elif isinstance(node, query.Phrase) and node.fieldname in _TEXT_FIELDS:
+            needles.append(_join_ngrams(node.words))
+        else:
+            for child in node.children():
+                visit(child)
+
+    visit(q)
+    return list(dict.fromkeys(needle for needle in needles if needle))
+
+
+def _join_ngrams(grams: list[str]) -> str:
+    """Rebuild the text an n-gram phrase stands for: 电信 信网 网络 → 电信网络."""
+    text = ""
+    previous = ""
+    for gram in grams:
+        if len(previous) == 2 and previous[1] == gram[0] and len(gram) <= 2:
+            text += gram[1:]
+        else:
+            text += gram
+        previous = gram
+    return text
+
+
+#: Fields whose query terms are highlighted in titles and bodies.
+_TEXT_FIELDS = {*SEARCH_FIELDS, "title_ngram", "body_ngram"}
+
+
+# --- searching ----------------------------------------------------------------------------
+
+
+def search(searcher: Searcher, request: SearchRequest) -> SearchResults:
+    """Run ``request`` against an open searcher.
+
+    :raises QueryError: the query string cannot be parsed or has nothing to search for.
+    """
+    started = time.perf_counter()
+    parsed = parse_query(request.q, searcher.schema)
+    filtered = _with_filters(parsed, request)
+    sort = request.sort
+    if sort == "relevance" and not request.q.strip():
+        sort = "date"  # nothing to rank by: list every document newest first
+    offset = (request.page - 1) * request.per_page
+    results = searcher.search(
+        filtered,
+        limit=offset + request.per_page,
+        sortedby=_sort_facets(sort),
+        terms=False,
+    )
+    needles = query_needles(parsed)
+    hits = [
+        _hit(results[i], needles, rank=i + 1, scored=sort == "relevance")
+        for i in range(offset, min(offset + request.per_page, results.scored_length()))
+    ]
+    return SearchResults(
+        request=request,
+        parsed=str(parsed),
+        total=len(results),
+        hits=hits,
+        facets=_facets(searcher, parsed, request),
+        needles=needles,
+        took_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def _with_filters(q: query.Query, request: SearchRequest, skip: str | None = None) -> query.Query:
+    """AND ``q`` with the request's facet filters, leaving out facet ``skip``."""
+    parts = [q]
+    for facet, values in request.filters().items():
+        if values and facet != skip:
+            parts.append(query.Or([query.Term(FACET_FIELDS[facet], v) for v in values]))
+    return parts[0] if len(parts) == 1 else query.And(parts)
+
+
+def _sort_facets(sort: str):
+    if sort == "relevance":
+        return None
+    # Dated documents first in both directions, then by date.
+    return [FieldFacet("dated", reverse=True), FieldFacet("date", reverse=sort == "date")]
+
+
+def _hit(hit, needles: list[str], rank: int, scored: bool) -> Hit:
+    stored = hit.fields()
+    document = stored_document(stored)
+    return Hit(
+        id=document.id,
+        path=document.path,
+        title=document.title,
+        title_html=highlight(document.title, needles),
+        date=document.date,
+        year=document.year,
+        source=document.source,
+        origin=document.origin,
+        url=document.url,
+        operations=list(document.operations),
+        snippet=make_snippet(document.body, needles),
+        score=hit.score if scored else None,
+        rank=rank,
+    )
+
+
+def stored_document(stored: dict) -> Document:
+    """Rebuild a :class:`Document` from the fields stored in the index."""
+    year = stored.get("year")
+    return Document(
+        id=stored["id"],
+        path=stored.get("path", ""),
+        title=stored.get("title", ""),
+        date=stored.get("date") or None,
+        year=int(year) if year else None,
+        date_source=stored.get("date_source") or None,
+        source=stored.get("source", ""),
+        feed=stored.get("feed", ""),
+        origin=stored.get("origin", ""),
+        url=stored.get("url", ""),
+        operations=tuple(v for v in stored.get("operations", "").split(",") if v),
+        body=stored.get("body", ""),
+        format=stored.get("format", ""),
+    )
+
+
+def get_document(searcher: Searcher, doc_id: str) -> Document | None:
+    """Return the document with ``id`` (body included), or ``None`` when there is none."""
+    stored = searcher.document(id=doc_id)
+    return stored_document(stored) if stored else None
+
+
+def _facets(
+    searcher: Searcher, parsed: query.Query, request: SearchRequest
+) -> dict[str, list[FacetValue]]:
+    """Count facet values over the matching documents, exactly.
+
+    Each facet is counted with the other facets' filters applied but not its own, so the
+    values a person may add to an OR are shown with their counts.
+    """
+    reader = searcher.reader()
+    matches_by_skip: dict[str | None, set[int]] = {}
+    facets = {}
+    for facet, fieldname in FACET_FIELDS.items():
+        skip = facet if request.filters()[facet] else None
+        if skip not in matches_by_skip:
+            matches_by_skip[skip] = set(searcher.docs_for_query(_with_filters(parsed, request, skip)))
+        matches = matches_by_skip[skip]
+        counts: Counter[str] = Counter()
+        if fieldname == "operations":
+            for term in reader.field_terms(fieldname):
+                docnums = reader.postings(fieldname, term).all_ids()
+                count = sum(1 for docnum in docnums if docnum in matches)
+                if count:
+                    counts[term] = count
+        else:
+            column = reader.column_reader(fieldname)
+            counts.update(value for docnum in matches if (value := column[docnum]))
+        selected = set(request.filters()[facet])
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+        if facet == "year":
+            ordered.sort(key=lambda item: item[0], reverse=True)
+        shown = {value for value, _count in ordered}
+        ordered += [(value, counts.get(value, 0)) for value in sorted(selected - shown)]
+        facets[facet] = [FacetValue(value, count, value in selected) for value, count in ordered]
+    return facets

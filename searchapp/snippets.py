@@ -1,0 +1,202 @@
+"""Highlights and snippets: find what a query matched in a text and show it, escaped.
+
+Matching is done on the normalized text (width and case folded, see
+:func:`searchapp.analysis.normalize`) with spaces, punctuation and quotes squeezed out, the
+way the n-gram field matches phrases; highlights are mapped back to the original characters.
+Overlapping and touching matches merge, so the longest match wins (马克思, never 马克) and
+a phrase is one mark.
+
+Every function returns :class:`markupsafe.Markup`: the text is HTML-escaped and the only
+markup added is ``<mark>…</mark>``. Templates can print it as is; JSON carries it as a string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from markupsafe import Markup
+from markupsafe import escape
+
+from searchapp.analysis import normalize
+
+#: Characters kept when matching; everything else (spaces, punctuation, quotes) is squeezed out.
+_KEPT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fa-z0-9.]")
+_ALNUM = re.compile(r"[a-z0-9]")
+#: Where a sentence ends, and where a clause ends inside a sentence.
+SENTENCE_ENDS = "。！？；!?;\n"
+CLAUSE_ENDS = "，、：,:"
+#: Characters of body text shown for a hit.
+SNIPPET_CHARS = 160
+#: Characters shown from the start of the body when the query matched only the title.
+LEAD_CHARS = 100
+
+Span = tuple[int, int]
+
+
+def squeeze(text: str) -> str:
+    """Return the matching form of a needle: normalized, only Han, a-z, 0-9 and ``.`` kept."""
+    return "".join(_KEPT.findall(normalize(text)))
+
+
+def find_highlights(text: str, needles: Iterable[str]) -> list[Span]:
+    """Return the spans of ``text`` that match any of ``needles``, merged and sorted.
+
+    :param text: original text (any width, case, punctuation).
+    :param needles: strings to find; they are squeezed like the text. A needle that starts
+        or ends with a Latin letter or digit only matches at a word boundary (``app`` does
+        not match inside ``happy``).
+    :returns: ``[(start, end), ...]``, offsets into ``text`` (characters, end-exclusive),
+        non-overlapping, not touching, in order.
+    """
+    normalized = normalize(text)
+    offsets = [i for i, char in enumerate(normalized) if _KEPT.match(char)]
+    squeezed = "".join(normalized[i] for i in offsets)
+    spans: list[Span] = []
+    for needle in {squeeze(needle) for needle in needles}:
+        if not needle:
+            continue
+        at = squeezed.find(needle)
+        while at != -1:
+            start, end = offsets[at], offsets[at + len(needle) - 1] + 1
+            if _at_boundaries(normalized, start, end):
+                spans.append((start, end))
+            at = squeezed.find(needle, at + 1)
+    return _merge(spans)
+
+
+def _at_boundaries(normalized: str, start: int, end: int) -> bool:
+    if _ALNUM.match(normalized[start]) and start > 0 and _ALNUM.match(normalized[start - 1]):
+        return False
+    if _ALNUM.match(normalized[end - 1]) and end < len(normalized) and _ALNUM.match(normalized[end]):
+        return False
+    return True
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> Markup:
+    """Return ``text[start:end]`` escaped, with each span (clipped to the range) in ``<mark>``."""
+    end = len(text) if end is None else end
+    pieces = []
+    cursor = start
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        pieces.append(escape(text[cursor:span_start]))
+        pieces.append(Markup("<mark>%s</mark>") % text[span_start:span_end])
+        cursor = span_end
+    pieces.append(escape(text[cursor:end]))
+    return Markup("").join(pieces)
+
+
+def highlight(text: str, needles: Iterable[str]) -> Markup:
+    """Return the whole of ``text`` escaped, with every match of ``needles`` marked."""
+    return mark(text, find_highlights(text, needles))
+
+
+def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHARS) -> Markup:
+    """Return the fragments of ``text`` that best show the matches, escaped and marked.
+
+    Fragments are whole sentences (cut at 。！？；) chosen by how many different needles and
+    matches they hold, shown in text order and joined by `` … ``; a sentence longer than
+    ``max_chars`` is cut at a clause boundary (，、：) around its first match. When nothing
+    matches (the query matched only the title), the lead of the text is shown instead.
+
+    :param max_chars: about how many characters of text to show in all.
+    """
+    spans = find_highlights(text, needles)
+    if not spans:
+        return _lead(text, min(max_chars, LEAD_CHARS))
+    normalized = normalize(text)
+    sentences = _sentences(text)
+    scored = []
+    for sentence_start, sentence_end in sentences:
+        inside = [s for s in spans if s[0] >= sentence_start and s[1] <= sentence_end]
+        if inside:
+            distinct = len({normalized[s:e] for s, e in inside})
+            scored.append((-distinct, -len(inside), sentence_start, sentence_end, inside))
+    scored.sort()
+    chosen: list[tuple[int, int]] = []
+    budget = max_chars
+    for _d, _n, sentence_start, sentence_end, inside in scored:
+        if budget <= 0:
+            break
+        start, end = _fit(text, sentence_start, sentence_end, inside[0], budget)
+        chosen.append((start, end))
+        budget -= end - start
+    chosen.sort()
+    fragments = []
+    for start, end in chosen:
+        fragment = mark(text, spans, start, end)
+        if start > 0 and text[start - 1] not in SENTENCE_ENDS:
+            fragment = Markup("…") + fragment
+        if end < len(text) and text[end - 1] not in SENTENCE_ENDS:
+            fragment = fragment + Markup("…")
+        fragments.append(fragment)
+    return Markup(" ").join(fragments)
+
+
+def _sentences(text: str) -> list[Span]:
+    """Split ``text`` into sentences: spans ending after a sentence-ending character."""
+    spans = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in SENTENCE_ENDS:
+            if text[start : i + 1].strip():
+                spans.append(_strip(text, start, i + 1))
+            start = i + 1
+    if text[start:].strip():
+        spans.append(_strip(text, start, len(text)))
+    return spans
+
+
+def _strip(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _fit(text: str, start: int, end: int, first_match: Span, budget: int) -> Span:
+    """Shrink the sentence ``[start, end)`` to ``budget`` characters around ``first_match``,
+    preferring clause boundaries; never cuts the match itself."""
+    if end - start <= budget:
+        return start, end
+    match_start, match_end = first_match
+    lead = budget // 3
+    window_start = max(start, match_start - lead)
+    # Start after a clause boundary close before the match, if there is one in reach.
+    for i in range(window_start, match_start):
+        if text[i] in CLAUSE_ENDS:
+            window_start = i + 1
+            break
+    window_end = min(end, max(match_end, window_start + budget))
+    for i in range(window_end - 1, match_end - 1, -1):
+        if text[i] in CLAUSE_ENDS and i + 1 - window_start >= budget // 2:
+            window_end = i + 1
+            break
+    return window_start, window_end
+
+
+def _lead(text: str, max_chars: int) -> Markup:
+    """Return the start of ``text``: whole sentences up to ``max_chars``, else a cut one."""
+    text = text.strip()
+    if len(text) <= max_chars:
+        return escape(text)
+    end = max_chars
+    for i in range(max_chars, max_chars // 2, -1):
+        if text[i - 1] in SENTENCE_ENDS + CLAUSE_ENDS:
+            end = i
+            break
+    return escape(text[:end].rstrip()) + Markup("…")
