@@ -34,7 +34,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
+import warnings
+
+with warnings.catch_warnings():
+    # jieba 0.42.1 is unmaintained: invalid escape sequences (SyntaxWarning on Python 3.12+)
+    # and an import of the deprecated pkg_resources. Silence exactly those, only here.
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import jieba
 from whoosh.analysis import Token
 from whoosh.analysis import Tokenizer
 

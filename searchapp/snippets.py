@@ -30,6 +30,8 @@ CLAUSE_ENDS = "，、：,:"
 SNIPPET_CHARS = 160
 #: Characters shown from the start of the body when the query matched only the title.
 LEAD_CHARS = 100
+#: A further fragment is only added while at least this many characters remain to show.
+MIN_FRAGMENT_CHARS = 30
 
 Span = tuple[int, int]
 
@@ -129,7 +131,7 @@ def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHA
     chosen: list[tuple[int, int]] = []
     budget = max_chars
     for _d, _n, sentence_start, sentence_end, inside in scored:
-        if budget <= 0:
+        if chosen and budget < MIN_FRAGMENT_CHARS:
             break
         start, end = _fit(text, sentence_start, sentence_end, inside[0], budget)
         chosen.append((start, end))

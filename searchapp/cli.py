@@ -1,0 +1,214 @@
+"""The ``searchapp`` command: index press releases, search them, serve the web page.
+
+Every command reads the index folder from ``--index``, else ``$SEARCHAPP_INDEX``, else
+``index/``. Commands stay thin: they parse options, call the library and print.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+from markupsafe import Markup
+
+DEFAULT_SEEDS_DIR = "seeds"
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    default="index",
+    show_default=True,
+    envvar="SEARCHAPP_INDEX",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index folder (also $SEARCHAPP_INDEX).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Search Chinese policing press releases: index files, search, serve the web page."""
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def index_command(paths: tuple[Path, ...], index_dir: Path, quiet: bool):
+    """Index press-release files and folders (default: seeds/).
+
+    Builds a new index beside the current one and switches to it when complete, so the old
+    index stays searchable meanwhile and after a failure. Files that cannot be read are
+    listed with the reason and skipped.
+
+    Example: searchapp index seeds/ ~/press-releases/
+    """
+    report = _build_index(list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, quiet)
+    click.echo(
+        f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} "
+        f"into {index_dir} in {report.seconds:.1f} s."
+    )
+    if report.skipped:
+        click.echo(f"Skipped {len(report.skipped)}:")
+        for path, reason in report.skipped:
+            click.echo(f"  {path}: {reason}")
+
+
+def _build_index(paths: list[Path], index_dir: Path, quiet: bool):
+    """Index ``paths`` into ``index_dir`` with a progress bar; errors become ClickExceptions."""
+    from tqdm import tqdm
+
+    from searchapp.indexer import IndexLocked
+    from searchapp.indexer import index_documents
+    from searchapp.ingest import IngestError
+    from searchapp.ingest import iter_files
+    from searchapp.ingest import read_documents
+
+    try:
+        files = list(iter_files(paths))
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from None
+    with tqdm(files, unit="file", disable=quiet, file=sys.stderr, leave=False) as progress:
+        try:
+            return index_documents(read_documents(progress), index_dir)
+        except IndexLocked as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the index in {index_dir}: {exc}") from None
+
+
+@cli.command("search")
+@click.argument("query", default="")
+@click.option("--year", "years", multiple=True, help="Only this year (repeatable: OR).")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--operation", "operations", multiple=True, help="Only this operation (repeatable).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date", "date_asc"]),
+    default="relevance",
+    show_default=True,
+    help="Best match first, newest first, or oldest first.",
+)
+@click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=int, default=1, show_default=True, help="Page number, from 1.")
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+@click.option("--explain", is_flag=True, help="Also print how the query was parsed.")
+@index_option
+def search_command(query, years, sources, operations, sort, per_page, page, as_json, explain, index_dir):
+    """Search the index and print the hits, matches emphasised.
+
+    Query syntax: words (all required), "exact phrase", OR, NOT, -word, ( ),
+    title: source: origin: operation: year:.
+
+    Example: searchapp search 断卡 --year 2022 --sort date
+    """
+    from searchapp.indexer import IndexNotFound
+    from searchapp.indexer import open_index
+    from searchapp.search import QueryError
+    from searchapp.search import SearchRequest
+    from searchapp.search import search
+
+    try:
+        request = SearchRequest(
+            q=query,
+            years=years,
+            sources=sources,
+            operations=operations,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+        )
+        ix = open_index(index_dir)
+        with ix.searcher() as searcher:
+            results = search(searcher, request)
+    except (QueryError, IndexNotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_results(results, explain)
+
+
+def _print_results(results, explain: bool) -> None:
+    request = results.request
+    if explain:
+        click.echo(click.style(f"parsed: {results.parsed}", dim=True))
+    first = (request.page - 1) * request.per_page + 1
+    shown = f"{first}-{first + len(results.hits) - 1}" if results.hits else "none"
+    click.echo(f"{results.total} hits ({shown} shown, {results.took_ms:.0f} ms)")
+    for hit in results.hits:
+        click.echo()
+        heading = f"{hit.rank}. {_terminal(hit.title_html, bold=True)}"
+        click.echo(heading)
+        meta = [hit.date or "日期不详", hit.source or "来源不详"]
+        if hit.origin:
+            meta.append(f"原发: {hit.origin}")
+        if hit.operations:
+            meta.append("行动: " + " ".join(hit.operations))
+        click.echo("   " + " · ".join(meta))
+        click.echo("   " + _terminal(hit.snippet))
+        click.echo(click.style(f"   {hit.url or hit.path}  [{hit.id}]", dim=True))
+    for facet, values in results.facets.items():
+        if values:
+            counts = ", ".join(f"{v.value} {v.count}" for v in values)
+            click.echo(click.style(f"\n{facet}: {counts}", dim=True))
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _terminal(markup: Markup, bold: bool = False) -> str:
+    """Turn snippet HTML (escaped text + <mark>) into terminal text with styled matches."""
+    def emphasise(match: re.Match) -> str:
+        return click.style(html.unescape(match.group(1)), fg="yellow", bold=True)
+
+    pieces = []
+    cursor = 0
+    for match in _MARK.finditer(str(markup)):
+        pieces.append(click.style(html.unescape(str(markup)[cursor : match.start()]), bold=bold))
+        pieces.append(emphasise(match))
+        cursor = match.end()
+    pieces.append(click.style(html.unescape(str(markup)[cursor:]), bold=bold))
+    return "".join(pieces)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Worker threads.")
+@index_option
+def serve_command(host: str, port: int, threads: int, index_dir: Path):
+    """Serve the search page and the JSON API with waitress.
+
+    When the index folder holds no index yet, it is first built from seeds/.
+
+    Example: searchapp serve --port 8080
+    """
+    import waitress
+
+    from searchapp import create_app
+    from searchapp.indexer import IndexNotFound
+    from searchapp.indexer import current_generation
+
+    try:
+        current_generation(index_dir)
+    except IndexNotFound:
+        seeds = Path(DEFAULT_SEEDS_DIR)
+        if not seeds.is_dir():
+            raise click.ClickException(
+                f"no index in {index_dir} and no {seeds}/ folder to build one from: "
+                "run `searchapp index PATH` first"
+            ) from None
+        click.echo(f"No index in {index_dir} yet: indexing {seeds}/ first.")
+        report = _build_index([seeds], index_dir, quiet=True)
+        click.echo(f"Indexed {report.indexed} documents.")
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="searchapp")
+
+
+if __name__ == "__main__":
+    cli()

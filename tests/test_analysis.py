@@ -1,0 +1,112 @@
+"""The analyzers: tokens, positions and offsets on real press-release sentences."""
+
+import pickle
+
+import pytest
+
+from searchapp.analysis import TRANSPARENT
+from searchapp.analysis import JiebaTokenizer
+from searchapp.analysis import NgramTokenizer
+from searchapp.analysis import normalize
+from searchapp.analysis import query_ngrams
+from searchapp.analysis import query_words
+from searchapp.analysis import read_user_dictionary
+
+# Sentences from the seed press releases, plus width/case variants typed on Chinese IMEs.
+SENTENCES = [
+    "2025年，全国公安机关依法严厉打击电信网络诈骗犯罪，共侦破有关案件25.8万起。",
+    "拦截诈骗电话36亿次、短信33亿条，紧急止付涉诈资金2170.7万元。",
+    "深入开展“斩链”“清源”“利剑”三大战役，组织发起打击简易组网GOIP、跑分洗钱等集群战役。",
+    "会同工信部建成12381涉诈预警劝阻短信系统；缉捕公安部A级逃犯2名。",
+    "查获ＧＯＩＰ设备１２台，涉案ＡＰＰ３个，张𠮷某落网。",
+    "工信部部署开展“断卡2.0”专项行动，1,200 sources checked.",
+]
+
+
+def index_tokens(tokenizer, text, mode="index"):
+    return [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in tokenizer(text, positions=True, chars=True, mode=mode)
+    ]
+
+
+@pytest.mark.parametrize("tokenizer", [JiebaTokenizer(), NgramTokenizer()], ids=["words", "ngrams"])
+@pytest.mark.parametrize("text", SENTENCES)
+def test_offsets_point_at_the_original_characters(tokenizer, text):
+    for token, _pos, start, end in index_tokens(tokenizer, text):
+        # Bigrams may span quotes inside a name (“断卡”行动): those characters are transparent.
+        original = "".join(c for c in normalize(text[start:end]) if c not in TRANSPARENT)
+        # A token is its text, or a variant of it: the bare number of 25.8万 or 1,200 → 1200.
+        assert original == token or original.replace(",", "") == token or original.startswith(token)
+
+
+@pytest.mark.parametrize("tokenizer", [JiebaTokenizer(), NgramTokenizer()], ids=["words", "ngrams"])
+@pytest.mark.parametrize("mode", ["index", "query"])
+@pytest.mark.parametrize("text", SENTENCES)
+def test_positions_are_consecutive_and_never_decrease(tokenizer, mode, text):
+    positions = [pos for _text, pos, _s, _e in index_tokens(tokenizer, text, mode)]
+    assert positions[0] == 0
+    steps = {b - a for a, b in zip(positions, positions[1:])}
+    assert steps <= {0, 1}
+    if mode == "query" and isinstance(tokenizer, JiebaTokenizer):
+        assert steps == {1}  # one token per position at query time
+
+
+def test_query_words_keep_numbers_units_letters_and_digits():
+    assert query_words("共侦破有关案件25.8万起") == ["共", "侦破", "有关", "案件", "25.8万", "起"]
+    assert query_words("2170.7万元") == ["2170.7万", "元"]
+    assert query_words("公安部A级逃犯") == ["公安部", "a", "级", "逃犯"]
+    assert query_words("12381") == ["12381"]
+    assert query_words("国家反诈中心APP") == ["国家反诈中心", "app"]
+
+
+def test_index_adds_subwords_and_bare_numbers_at_the_same_position():
+    tokens = index_tokens(JiebaTokenizer(), "共侦破有关案件25.8万起，公安部通报")
+    by_text = {text: pos for text, pos, _s, _e in tokens}
+    assert by_text["25.8万"] == by_text["25.8"]
+    assert by_text["公安部"] == by_text["公安"]
+
+
+def test_domain_dictionary_keeps_operation_names_and_slang_whole():
+    assert "断卡" in query_words("强力推进断卡行动")
+    assert "跑分" in query_words("简易组网、跑分洗钱")
+    assert "杀猪盘" in query_words("特大杀猪盘诈骗团伙")
+
+
+def test_full_width_and_upper_case_fold_to_the_same_tokens():
+    assert query_words("ＧＯＩＰ设备１２台") == query_words("goip设备12台") == ["goip", "设备", "12", "台"]
+
+
+def test_no_stemming_and_no_stop_words():
+    assert query_words("sources or the data") == ["sources", "or", "the", "data"]
+    assert "的" in query_words("群众的钱袋子")
+
+
+def test_han_outside_the_basic_block_is_a_token():
+    assert "𠮷" in query_words("张𠮷某")
+
+
+def test_ngrams_join_across_quotes_but_not_sentence_punctuation():
+    grams = [t for t, *_ in index_tokens(NgramTokenizer(), "推进“断卡”行动。诈骗", "query")]
+    assert grams == ["推进", "进断", "断卡", "卡行", "行动", "动", "诈骗", "骗"]
+    assert query_ngrams("断卡行动") == ["断卡", "卡行", "行动"]
+    assert query_ngrams("25.8万") == ["25.8", "万"]
+    assert query_ngrams("GOIP电信") == ["goip", "电信"]
+
+
+def test_normalize_keeps_length():
+    text = "ＧＯＩＰ　１２台ﬁİ"
+    assert len(normalize(text)) == len(text)
+    assert normalize("ＧＯＩＰ　１２") == "goip 12"
+
+
+def test_analyzers_pickle_as_the_index_needs():
+    for tokenizer in (JiebaTokenizer(), NgramTokenizer()):
+        clone = pickle.loads(pickle.dumps(tokenizer))
+        assert index_tokens(clone, SENTENCES[0]) == index_tokens(tokenizer, SENTENCES[0])
+
+
+def test_user_dictionary_tolerates_bom_crlf_and_comments(tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_bytes("\ufeffGOIP设备 100\r\n# comment\r\n\r\n云剑－2023\r\n".encode("utf-8"))
+    assert read_user_dictionary(path) == [("goip设备", 100), ("云剑-2023", None)]

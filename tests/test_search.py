@@ -1,0 +1,218 @@
+"""The search core on the five real seed press releases.
+
+Expected answers were checked by reading the seeds (grep for the words, then the text around):
+断卡 is named by 001, 003, 004; 拔钉 by 000, 002, 003, 004; GOIP by 003, 004; 25.8万 only by
+000; 八成 only in 004's title; 电信网络诈骗 by all five.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from searchapp.indexer import open_index
+from searchapp.search import MAX_PER_PAGE
+from searchapp.search import QueryError
+from searchapp.search import SearchRequest
+from searchapp.search import search
+
+
+@pytest.fixture(scope="module")
+def searcher(seed_index_dir):
+    with open_index(seed_index_dir).searcher() as searcher:
+        yield searcher
+
+
+def seeds_found(searcher, q="", **options):
+    """Return the seed numbers ("000" …) the search finds, in result order."""
+    results = search(searcher, SearchRequest(q=q, per_page=MAX_PER_PAGE, **options))
+    assert results.total == len(results.hits)
+    return [Path(hit.path).name[:3] for hit in results.hits]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("断卡", {"001", "003", "004"}),
+        ("拔钉", {"000", "002", "003", "004"}),
+        ("GOIP", {"003", "004"}),
+        ("ＧＯＩＰ", {"003", "004"}),
+        ("goip", {"003", "004"}),
+        ("12381", {"003"}),
+        ("A级", {"001"}),
+        ("25.8万", {"000"}),
+        ("25.8万起", {"000"}),
+        ('"2170.7万元"', {"000"}),
+        ("八成", {"004"}),
+        ("云剑 OR 清源", {"002", "003"}),
+        ("拔钉 -断卡", {"000", "002"}),
+        ("拔钉 NOT 断卡", {"000", "002"}),
+        ("断卡 拔钉", {"003", "004"}),
+        ("(云剑 OR 清源) 拔钉", {"002", "003"}),
+        ("title:通报", set()),
+        ("通报", {"002", "004"}),
+        ("operation:拔钉", {"000", "002", "003", "004"}),
+        ("source:光明网", {"003"}),
+        ("origin:澎湃新闻", {"004"}),
+        ("year:2022", {"003", "004"}),
+    ],
+)
+def test_queries_find_the_documents_that_say_it(searcher, q, expected):
+    assert set(seeds_found(searcher, q)) == expected
+
+
+def test_a_phrase_of_several_words_is_found_and_order_matters(searcher):
+    assert set(seeds_found(searcher, '"电信网络诈骗"')) == {"000", "001", "002", "003", "004"}
+    assert seeds_found(searcher, '"诈骗网络电信"') == []
+
+
+def test_a_phrase_matches_across_the_quotes_of_an_operation_name(searcher):
+    # 004 writes 强力推进“断卡”行动; 001 writes 联合开展“断卡”行动.
+    assert set(seeds_found(searcher, '"断卡行动"')) >= {"001", "004"}
+
+
+def test_title_matches_rank_first(searcher):
+    # 001's title says 破获电信网络诈骗案件; the others only mention 破获 in the body.
+    assert seeds_found(searcher, "破获")[0] in {"001", "003"}
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"operations": ("拔钉",)}, {"003", "004"}),
+        ({"years": ("2022",)}, {"003", "004"}),
+        ({"years": ("2021", "2022")}, {"001", "003", "004"}),
+        ({"sources": ("新浪财经",)}, {"001", "004"}),
+        ({"sources": ("新浪财经",), "years": ("2022",)}, {"004"}),
+        ({"operations": ("云剑",)}, set()),
+    ],
+)
+def test_filters_narrow_the_search(searcher, options, expected):
+    assert set(seeds_found(searcher, "断卡", **options)) == expected
+
+
+def facet_counts(results):
+    return {name: {v.value: v.count for v in values} for name, values in results.facets.items()}
+
+
+def test_facet_counts_over_all_documents(searcher):
+    results = search(searcher, SearchRequest())
+    assert results.total == 5
+    assert facet_counts(results) == {
+        "year": {"2026": 1, "2025": 1, "2022": 2, "2021": 1},
+        "source": {"新浪财经": 2, "中国信息安全": 1, "佐伊科技": 1, "光明网": 1},
+        "operation": {"拔钉": 4, "断流": 3, "断卡": 3, "斩链": 2, "云剑": 1, "清源": 1, "利剑": 1},
+    }
+    assert [v.value for v in results.facets["year"]] == ["2026", "2025", "2022", "2021"]
+
+
+def test_facets_count_the_query_with_the_other_facets_filters(searcher):
+    results = search(searcher, SearchRequest(q="断卡", years=("2022",)))
+    counts = facet_counts(results)
+    assert results.total == 2
+    # The year facet ignores its own filter so other years can be added (OR) …
+    assert counts["year"] == {"2022": 2, "2021": 1}
+    assert [v.selected for v in results.facets["year"]] == [True, False]
+    # … while the other facets count only the 2022 matches.
+    assert counts["source"] == {"新浪财经": 1, "光明网": 1}
+    assert counts["operation"] == {"断卡": 2, "拔钉": 2, "断流": 1, "斩链": 1, "清源": 1, "利剑": 1}
+
+
+def test_a_selected_value_with_no_matches_is_still_shown(searcher):
+    results = search(searcher, SearchRequest(q="断卡", operations=("云剑",)))
+    assert results.total == 0
+    assert {(v.value, v.count, v.selected) for v in results.facets["operation"]} >= {("云剑", 0, True)}
+
+
+def test_sort_by_date_both_ways(searcher):
+    assert seeds_found(searcher, sort="date") == ["000", "002", "003", "004", "001"]
+    assert seeds_found(searcher, sort="date_asc") == ["001", "004", "003", "002", "000"]
+    assert seeds_found(searcher, "断卡", sort="date") == ["003", "004", "001"]
+
+
+def test_paging_past_the_end_is_empty_with_the_right_total(searcher):
+    page2 = search(searcher, SearchRequest(sort="date", page=2, per_page=2))
+    assert [Path(h.path).name[:3] for h in page2.hits] == ["003", "004"]
+    assert [h.rank for h in page2.hits] == [3, 4]
+    past = search(searcher, SearchRequest(sort="date", page=4, per_page=2))
+    assert past.hits == [] and past.total == 5
+
+
+def test_snippets_mark_exactly_the_matched_text(searcher):
+    results = search(searcher, SearchRequest(q="断卡 GOIP"))
+    for hit in results.hits:
+        marked = re.findall(r"<mark>(.*?)</mark>", str(hit.snippet))
+        assert marked, hit.path
+        assert {m.replace("”", "").replace("“", "").lower() for m in marked} <= {"断卡", "goip"}
+        plain = re.sub(r"</?mark>", "", str(hit.snippet))
+        assert "<" not in plain and "&#123;" not in plain
+
+
+def test_the_longest_match_is_marked_whole(searcher):
+    results = search(searcher, SearchRequest(q="电信网络诈骗"))
+    for hit in results.hits:
+        assert "<mark>电信网络诈骗</mark>" in str(hit.snippet) + str(hit.title_html)
+
+
+def test_a_title_only_match_gets_a_highlighted_title_and_the_lead_as_snippet(searcher):
+    (hit,) = search(searcher, SearchRequest(q="八成")).hits
+    assert "<mark>八成</mark>" in str(hit.title_html)
+    assert str(hit.snippet).startswith("澎湃新闻资深记者") or str(hit.snippet).startswith("电信网络")
+    assert "<mark>" not in str(hit.snippet)
+
+
+def test_hits_carry_the_document_metadata(searcher):
+    (hit,) = search(searcher, SearchRequest(q="12381")).hits
+    assert hit.to_dict() | {"snippet": None, "score": None, "id": None} == {
+        "id": None,
+        "path": hit.path,
+        "title": "公安部:截至11月底,全国共破获电信网络诈骗案件39.1万起",
+        "date": "2022-12-30",
+        "year": 2022,
+        "source": "光明网",
+        "origin": "中国新闻网",
+        "url": "",
+        "operations": ["斩链", "清源", "利剑", "拔钉", "断卡"],
+        "snippet": None,
+        "score": None,
+    }
+    assert hit.score > 0
+
+
+@pytest.mark.parametrize("q", ["NOT NOT 诈骗", "NOT OR 诈骗", "*", "(", "\\", "-"])
+def test_malformed_queries_raise_a_helpful_query_error(searcher, q):
+    with pytest.raises(QueryError) as error:
+        search(searcher, SearchRequest(q=q))
+    assert len(str(error.value)) > 20
+
+
+@pytest.mark.parametrize("q", ['"诈骗案', "title:", "http://x.cn", "[2024 TO", "诈骗)", "unknown:断卡"])
+def test_odd_queries_search_for_their_words_without_error(searcher, q):
+    search(searcher, SearchRequest(q=q))
+
+
+def test_an_unknown_field_is_searched_as_text(searcher):
+    # 断卡 is no field name: "断卡:拔钉" is the two words 断卡 and 拔钉.
+    assert set(seeds_found(searcher, "断卡:拔钉")) == {"003", "004"}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"page": 0},
+        {"page": -1},
+        {"per_page": 0},
+        {"per_page": -5},
+        {"sort": "random"},
+        {"years": ("22",)},
+        {"q": "诈" * 501},
+        {"page": 10**12},
+    ],
+)
+def test_bad_parameters_are_refused_with_a_message(options):
+    with pytest.raises(QueryError):
+        SearchRequest(**options)
+
+
+def test_page_size_is_clamped():
+    assert SearchRequest(per_page=10**6).per_page == MAX_PER_PAGE
