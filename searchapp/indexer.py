@@ -3,7 +3,7 @@
 Layout of an index folder (``index/`` by default)::
 
     index/
-      CURRENT        name of the generation readers should open, e.g. "gen-20261129T211500-4242"
+      CURRENT        name of the generation readers should open, e.g. "gen-20261129T211500-k3j2"
       gen-…/         one complete Whoosh index per build
       .lock          held (fcntl) by the one index run allowed at a time
 
@@ -19,6 +19,7 @@ import errno
 import fcntl
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -110,9 +111,10 @@ def index_documents(
     index_dir.mkdir(parents=True, exist_ok=True)
     report = IndexReport()
     with _exclusive_lock(index_dir / LOCK_FILE, lock_timeout_s):
-        generation = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-        generation_dir = index_dir / generation
-        generation_dir.mkdir()
+        prefix = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-"
+        generation_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=index_dir))
+        generation_dir.chmod(0o755)  # mkdtemp makes it private; readers may be other users
+        generation = generation_dir.name
         try:
             ix = whoosh_index.create_in(generation_dir, build_schema())
             writer = ix.writer(limitmb=256)

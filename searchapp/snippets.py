@@ -27,7 +27,7 @@ _ALNUM = re.compile(r"[a-z0-9]")
 SENTENCE_ENDS = "。！？；!?;\n"
 CLAUSE_ENDS = "，、：,:"
 #: Characters of body text shown for a hit.
-SNIPPET_CHARS = 160
+SNIPPET_CHARS = 120
 #: Characters shown from the start of the body when the query matched only the title.
 LEAD_CHARS = 100
 #: A further fragment is only added while at least this many characters remain to show.
@@ -109,8 +109,8 @@ def highlight(text: str, needles: Iterable[str]) -> Markup:
 def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHARS) -> Markup:
     """Return the fragments of ``text`` that best show the matches, escaped and marked.
 
-    Fragments are whole sentences (cut at 。！？；) chosen by how many different needles and
-    matches they hold, shown in text order and joined by `` … ``; a sentence longer than
+    Fragments are whole sentences (cut at 。！？； and line ends) chosen by how many different
+    needles and matches they hold, shown in text order and joined by `` … ``; a sentence longer than
     ``max_chars`` is cut at a clause boundary (，、：) around its first match. When nothing
     matches (the query matched only the title), the lead of the text is shown instead.
 
@@ -128,24 +128,21 @@ def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHA
             distinct = len({normalized[s:e] for s, e in inside})
             scored.append((-distinct, -len(inside), sentence_start, sentence_end, inside))
     scored.sort()
-    chosen: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, bool, bool]] = []  # start, end, cut at start, cut at end
     budget = max_chars
     for _d, _n, sentence_start, sentence_end, inside in scored:
         if chosen and budget < MIN_FRAGMENT_CHARS:
             break
         start, end = _fit(text, sentence_start, sentence_end, inside[0], budget)
-        chosen.append((start, end))
+        chosen.append((start, end, start > sentence_start, end < sentence_end))
         budget -= end - start
     chosen.sort()
-    fragments = []
-    for start, end in chosen:
-        fragment = mark(text, spans, start, end)
-        if start > 0 and text[start - 1] not in SENTENCE_ENDS:
-            fragment = Markup("…") + fragment
-        if end < len(text) and text[end - 1] not in SENTENCE_ENDS:
-            fragment = fragment + Markup("…")
-        fragments.append(fragment)
-    return Markup(" ").join(fragments)
+    snippet = Markup(" … ").join(mark(text, spans, start, end) for start, end, _s, _e in chosen)
+    if chosen[0][2]:
+        snippet = Markup("…") + snippet
+    if chosen[-1][3]:
+        snippet = snippet + Markup("…")
+    return snippet
 
 
 def _sentences(text: str) -> list[Span]:

@@ -1,0 +1,101 @@
+"""The searchapp command: index, search (text and JSON), errors without tracebacks."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from searchapp.cli import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def invoke(runner, *args, env=None):
+    return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_index_reports_documents_and_skipped_files(runner, seeds_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, folder)
+    (folder / "空 文件.md").write_bytes(b"")
+    result = invoke(runner, "index", str(folder), "--index", str(tmp_path / "index"), "--quiet")
+    assert result.exit_code == 0
+    assert "Indexed 5 documents" in result.output
+    assert "Skipped 1:" in result.output
+    assert "空 文件.md: " in result.output
+
+
+def test_index_of_a_missing_path_fails_with_a_message(runner, tmp_path):
+    result = invoke(runner, "index", str(tmp_path / "nowhere"), "--index", str(tmp_path / "i"))
+    assert result.exit_code == 1
+    assert "nowhere" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_search_prints_titles_metadata_and_emphasised_matches(runner, seed_index_dir):
+    result = invoke(runner, "search", "12381", "--index", str(seed_index_dir), "--explain")
+    assert result.exit_code == 0, result.output
+    assert "1 hits" in result.output
+    assert "公安部:截至11月底,全国共破获电信网络诈骗案件39.1万起" in result.output
+    assert "2022-12-30 · 光明网 · 原发: 中国新闻网 · 行动: 斩链 清源 利剑 拔钉 断卡" in result.output
+    assert "<mark>" not in result.output
+    assert "parsed: " in result.output
+
+
+def test_search_emphasises_matches_on_a_terminal(seed_index_dir):
+    result = CliRunner().invoke(
+        cli, ["search", "12381", "--index", str(seed_index_dir)], color=True
+    )
+    assert "\x1b[33m\x1b[1m12381\x1b[0m" in result.output
+
+
+def test_search_reads_the_index_folder_from_the_environment(runner, seed_index_dir):
+    result = invoke(runner, "search", "断卡", env={"SEARCHAPP_INDEX": str(seed_index_dir)})
+    assert result.output.startswith("3 hits")
+
+
+def test_search_json_has_the_api_shape(runner, seed_index_dir):
+    result = invoke(
+        runner, "search", "断卡", "--year", "2022", "--json", "--index", str(seed_index_dir)
+    )
+    data = json.loads(result.output)
+    assert list(data) == [
+        "query", "parsed", "filters", "sort", "total", "page", "per_page", "took_ms", "hits", "facets",
+    ]
+    assert data["total"] == 2
+    assert data["filters"] == {"year": ["2022"], "source": [], "operation": []}
+    assert {hit["date"] for hit in data["hits"]} == {"2022-12-30", "2022-07-25"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["NOT NOT 诈骗"], "could not read the query"),
+        (["*"], "no words to search for"),
+        (["诈骗", "--page", "0"], "page must be 1 or more"),
+        (["诈骗", "--year", "22"], "year must be four digits"),
+    ],
+)
+def test_bad_searches_exit_1_with_a_message(runner, seed_index_dir, args, message):
+    result = invoke(runner, "search", *args, "--index", str(seed_index_dir))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_search_without_an_index_says_how_to_build_one(runner, tmp_path):
+    result = invoke(runner, "search", "断卡", "--index", str(tmp_path))
+    assert result.exit_code == 1
+    assert "searchapp index" in result.output
+
+
+@pytest.mark.parametrize("command", ["index", "search", "serve"])
+def test_every_command_has_help_with_an_example(runner, command):
+    result = invoke(runner, command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert "--index" in result.output
