@@ -1,0 +1,115 @@
+"""Page chrome: the tables that tell article text from the page around it.
+
+Every reader cleans its text line by line with the same three tables:
+
+* :data:`CHROME_LINES` / :data:`CHROME_PATTERNS`: a line that is page furniture wherever it
+  stands (share buttons, breadcrumbs, subscription blurbs, the WeChat UI); it is dropped.
+* :data:`END_MARKERS`: a line after which nothing belongs to the article any more (editor
+  line, related-article lists, reaction widgets, comment forms); it and all that follows go.
+* :data:`SITE_FINGERPRINTS` / :data:`PLATFORM_STATEMENT_RE`: clues anywhere in a page that
+  name the outlet whose copy it is.
+
+Add a phrase here when a new site shows a new kind of chrome; readers stay unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Whole lines (after stripping) that are UI text: WeChat's reader UI, share buttons, feeds.
+CHROME_LINES = frozenset(
+    {
+        # WeChat article UI
+        "在小说阅读器中沉浸阅读", "阅读原文", "微信扫一扫", "关注该公众号", "继续滑动看下一个",
+        "轻触阅读原文", "向上滑动看下一个", "知道了", "使用小程序", "取消", "允许", "分析",
+        "视频", "小程序", "赞", "在看", "分享", "留言", "收藏", "听过", "使用完整服务",
+        "微信扫一扫可打开此内容，", "，轻点两下取消赞", "，轻点两下取消在看",
+        # share buttons and list widgets of news sites
+        "点击右上角微信好友", "朋友圈", "请使用浏览器分享功能进行分享", "加载更多",
+    }
+)
+
+#: Line patterns for chrome whose wording varies (each matched with ``re.search``).
+CHROME_PATTERNS = (
+    re.compile(r"^(扫码订阅|邮发代号|征订热线|欢迎关注|点击下图|点击上方|长按识别)"),  # WeChat blurbs
+    re.compile(r"倾力推荐$"),
+    re.compile(r"^正在阅读[:：]"),  # "now reading: <title>" bar above news pages
+    re.compile(r"^原标题[:：]"),  # Sina's repeat of the headline
+    re.compile(r"^首页\s*[>＞]|^\S{1,12}(\s*[>＞]\s*\S{1,12}){2,}$"),  # breadcrumbs: 首页> 法治频道> 正文
+)
+
+#: Lines that close the article: the line and everything after it are dropped.
+END_MARKERS = (
+    re.compile(r"^\[?\s*(责编|责任编辑)[:：]"),  # [ 责编:… ] / 责任编辑：…
+    re.compile(r"^阅读剩余全文"),
+    re.compile(r"^(相关阅读|相关推荐|相关新闻|相关文章|推荐阅读|延伸阅读|猜你喜欢)$"),
+    re.compile(r"^您此时的心情"),  # reaction widget (开心/难过/点赞…)
+    re.compile(r"^平台声明[:：]"),  # content-farm disclaimer
+    re.compile(r"^(上一篇|下一篇)"),  # post navigation
+    re.compile(r"^(发表回复|发表评论)$|您的邮箱地址不会被公开"),  # comment forms
+    re.compile(r"^联系我们$"),
+    re.compile(r"^预览时标签不可点$"),  # first line of the WeChat UI tail
+)
+
+#: Substrings that identify an outlet's page template -> that outlet's name.
+SITE_FINGERPRINTS = {
+    "光明云投": "光明网",  # guangming.com.cn's reaction widget
+}
+
+#: "…，<name>仅提供信息存储空间服务" in a 平台声明 names the hosting site.
+PLATFORM_STATEMENT_RE = re.compile(r"[,，、]\s*(?P<name>[^,，。:：\s]{2,20})仅提供信息存储空间服务")
+
+#: "转载请注明出处:URL" (and the common typo 转转) gives the URL of the copy.
+REPRINT_URL_RE = re.compile(r"转[载转]请注明出处[:：]\s*(?P<url>https?://[^\s，。]+)")
+
+#: Substrings only the body of a WeChat article export contains (its image CDN, its UI).
+WECHAT_FINGERPRINTS = ("mmbiz.qpic.cn", "轻点两下取消赞")
+
+#: A WeChat article's own URL (front matter ``url``).
+WECHAT_URL_RE = re.compile(r"^https?://mp\.weixin\.qq\.com/")
+
+#: The badge WeChat shows before an original article's author and account names.
+ORIGINAL_BADGE = "原创"
+
+#: CSS classes of HTML containers that hold chrome (Sina's QR box and editor line).
+CHROME_CLASS_RE = re.compile(r"^(appendQr_|article-editor$)")
+
+
+def is_chrome(line: str) -> bool:
+    """Tell whether a stripped line is page chrome.
+
+    >>> is_chrome("阅读原文"), is_chrome("，"), is_chrome("首页> 法治频道> 正文")
+    (True, True, True)
+    """
+    if line in CHROME_LINES or _is_punctuation(line):
+        return True
+    return any(pattern.search(line) for pattern in CHROME_PATTERNS)
+
+
+def is_end_marker(line: str) -> bool:
+    """Tell whether a stripped line marks the end of the article (see :data:`END_MARKERS`)."""
+    return any(pattern.search(line) for pattern in END_MARKERS)
+
+
+def site_source(text: str) -> str:
+    """Name the outlet whose page this is, from fingerprints anywhere in the raw text.
+
+    :return: the outlet's name, or ``""`` when no fingerprint or platform statement is found.
+    """
+    for fingerprint, name in SITE_FINGERPRINTS.items():
+        if fingerprint in text:
+            return name
+    match = PLATFORM_STATEMENT_RE.search(text)
+    return match["name"] if match else ""
+
+
+def reprint_url(text: str) -> str:
+    """Return the URL of a "转载请注明出处:URL" line, or ``""``."""
+    match = REPRINT_URL_RE.search(text)
+    return match["url"] if match else ""
+
+
+def _is_punctuation(line: str) -> bool:
+    """Tell whether a non-empty line holds only punctuation and symbols (``，``, ``×``)."""
+    return bool(line) and all(unicodedata.category(ch)[0] in "PSZ" for ch in line)

@@ -1,0 +1,84 @@
+"""Operation names: the quoted-name rule, lists of names, folding, and slang that must not count."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchapp.ingest.operations import canonical_operation
+from searchapp.ingest.operations import extract_operations
+
+
+@pytest.mark.parametrize(
+    ("text", "operations"),
+    [
+        ("警方部署开展“净网”专项行动。", ("净网",)),
+        ("深入开展“斩链”“清源”“利剑”三大战役。", ("斩链", "清源", "利剑")),
+        ("部署开展“断流”“拔钉”“斩链”等专项行动。", ("断流", "拔钉", "斩链")),
+        ("纵深推进“云剑”、“断流”和“拔钉”行动。", ("云剑", "断流", "拔钉")),
+        ("开展“猎狐”及“天网”行动。", ("猎狐", "天网")),
+        ("纵深推进“云剑”、“断流”、“拔钉”等专项行动。", ("云剑", "断流", "拔钉")),
+        ("强力推进“断流”专案，组织“夏收”会战。", ("断流", "夏收")),
+        ("开展“猎狐”系列行动和“长城”集中行动。", ("猎狐", "长城")),
+        ("开展“昆仑2023”专项行动。", ("昆仑2023",)),
+        ("工信部持续推进“断卡行动2.0”。", ("断卡",)),
+        ("全市断卡行动成效明显。", ("断卡",)),
+        ("开展「斷卡」行動。", ("断卡",)),
+        ('开展"清朗"专项行动。', ("清朗",)),
+        ("延续“云剑－2023”行动成果。", ("云剑-2023",)),
+        ("开展“天网 2024”专项行动。", ("天网 2024",)),
+        ("开展“断卡”行动，部署“断卡2.0”专项行动，推进断卡行动2.0。", ("断卡",)),
+        ("“拔钉”行动之后，又开展“断流”行动，再次开展“拔钉”行动。", ("拔钉", "断流")),
+    ],
+)
+def test_operations_found(text, operations):
+    assert extract_operations(text) == operations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "抓获诈骗集团幕后“金主”和骨干。",
+        "打掉“两卡”违法犯罪团伙，惩戒“两卡”失信人员。",
+        "对“杀猪盘”、冒充客服等诈骗实施集群打击。",
+        "按照“四专两合力”工作思路推进工作。",
+        "推动“厦门经验”在全国落地生效。",
+        "摧毁“四大家族”犯罪集团，“四大家族”专案进入诉讼。",
+        "组织开展“全民反诈在行动”集中宣传月活动。",
+        "组织开展“五进”活动。",
+        "聚焦“黄赌毒”、“盗抢骗”、“食药环”等多发性案件。",
+        "举行“中国这十年”系列主题新闻发布会。",
+        "不间断组织集群战役和区域会战，坚持深入推进专案行动。",
+        "人民银行深入推进“资金链”治理，开展“不良APP安全治理”。",
+        "先后组织20余次集中收网行动。",
+        "",
+    ],
+)
+def test_not_operations(text):
+    assert extract_operations(text) == ()
+
+
+def test_declared_operations_come_first_and_fold():
+    text = "同期开展“净网”专项行动，并延续“云剑－2023”行动成果。"
+    assert extract_operations(text, declared=("云剑-2023", "断卡行动")) == ("云剑-2023", "断卡", "净网")
+
+
+def test_declared_slang_is_dropped():
+    assert extract_operations("", declared=("金主", "  ")) == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("断卡", "断卡"),
+        ("断卡2.0", "断卡"),
+        ("断卡行动2.0", "断卡"),
+        ("断卡 V3.1", "断卡"),
+        ("断卡专项行动", "断卡"),
+        ("斷卡行動", "断卡"),
+        ("云剑－2023", "云剑-2023"),
+        ("  天网   2024 ", "天网 2024"),
+        ("行动", "行动"),
+    ],
+)
+def test_canonical_operation(name, canonical):
+    assert canonical_operation(name) == canonical
