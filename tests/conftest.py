@@ -1,0 +1,73 @@
+"""Shared fixtures: the real seed documents, an index built from them once per session, and
+a Flask app and test client over that index (flaskr's ``app`` / ``client`` pattern)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searchapp import create_app
+from searchapp.indexer import index_documents
+from searchapp.ingest import read_documents
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The folder of seed press releases as received (read only)."""
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(seeds_dir, tmp_path_factory) -> Path:
+    """An index folder built from every seed, shared by read-only tests."""
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    index_documents(read_documents([seeds_dir]), index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def app(seed_index_dir):
+    """A fresh app in testing mode over the seed index."""
+    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index_dir)})
+
+
+@pytest.fixture
+def client(app):
+    """A test client of :func:`app`."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_ids(seed_index_dir) -> dict[str, str]:
+    """Seed number (``"000"`` … ``"004"``, from the file name) → document id in the index."""
+    from searchapp.indexer import open_index
+    from searchapp.search import SearchRequest
+    from searchapp.search import search
+
+    with open_index(seed_index_dir).searcher() as searcher:
+        hits = search(searcher, SearchRequest(per_page=100)).hits
+    return {Path(hit.path).name[:3]: hit.id for hit in hits}
+
+
+def assert_error(response, status: int) -> str:
+    """Check that ``response`` is our error for ``status`` and return its message.
+
+    JSON (``/api/``): exactly ``{"ok": false, "error": "<message>", "status": status}``.
+    HTML: the status, and the message in the page's error box. Never a traceback.
+    """
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    if response.is_json:
+        data = response.get_json()
+        assert list(data) == ["ok", "error", "status"]
+        assert data["ok"] is False
+        assert data["status"] == status
+        assert isinstance(data["error"], str) and data["error"]
+        return data["error"]
+    assert response.mimetype == "text/html"
+    assert 'class="error-box"' in text
+    message = text.split('class="error-message">', 1)[1].split("</p>", 1)[0]
+    assert message.strip()
+    return message
