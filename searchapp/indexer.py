@@ -164,12 +164,14 @@ def current_generation(index_dir: str | os.PathLike) -> str:
     return generation
 
 
-def open_index(index_dir: str | os.PathLike) -> whoosh_index.Index:
-    """Open the current generation of the index in ``index_dir`` for reading.
+def open_index(index_dir: str | os.PathLike, generation: str | None = None) -> whoosh_index.Index:
+    """Open a generation of the index in ``index_dir`` for reading.
 
+    :param generation: the generation folder to open, as :func:`current_generation` named
+        it; default: the current one.
     :raises IndexNotFound: no index has been built there yet.
     """
-    return whoosh_index.open_dir(Path(index_dir) / current_generation(index_dir))
+    return whoosh_index.open_dir(Path(index_dir) / (generation or current_generation(index_dir)))
 
 
 def _make_current(index_dir: Path, generation: str) -> None:

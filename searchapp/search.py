@@ -97,7 +97,7 @@ class SearchRequest:
                 errors.append(f"year must be four digits, not {year!r}")
         if self.page * min(self.per_page, MAX_PER_PAGE) > MAX_RESULT_WINDOW:
             errors.append(
-                f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+                f"page is too deep: page × per_page may not exceed {MAX_RESULT_WINDOW}; "
                 "narrow the search instead"
             )
         if errors:
@@ -247,8 +247,11 @@ def parse_query(q: str, schema) -> query.Query:
     """Parse a query string into a Whoosh query.
 
     :returns: :class:`whoosh.query.Every` for an empty string.
-    :raises QueryError: when the string has nothing searchable in it (``*``, ``(``, ``NOT``)
-        or the parser fails on it; the message says what to change.
+    A lone operator word (``AND``, ``or``) is searched as the word itself; a field name
+    that is not in the schema is searched as text.
+
+    :raises QueryError: when the string has nothing searchable in it (``*``, ``(``) or the
+        parser fails on it (``NOT NOT 诈骗``); the message says what to change.
     """
     if not q.strip():
         return query.Every()
@@ -259,7 +262,7 @@ def parse_query(q: str, schema) -> query.Query:
             f"could not read the query ({type(exc).__name__}); check quotes, brackets and "
             "operators (AND, OR, NOT must stand between words)"
         ) from None
-    if isinstance(parsed, query.NullQuery.__class__):
+    if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(
             "the query has no words to search for; type Chinese words, names or numbers "
             "(wildcards such as * are not supported)"

@@ -44,8 +44,7 @@ SECURITY_HEADERS = {
 class IndexCache:
     """The open index of each index folder, keyed by the generation ``CURRENT`` names.
 
-    Thread-safe. A generation that changes between reading ``CURRENT`` and opening it only
-    costs one extra reopen on the next request.
+    Thread-safe.
     """
 
     def __init__(self):
@@ -61,7 +60,7 @@ class IndexCache:
         with self._lock:
             cached = self._open.get(index_dir)
             if cached is None or cached[0] != generation:
-                cached = (generation, open_index(index_dir))
+                cached = (generation, open_index(index_dir, generation))
                 self._open[index_dir] = cached
             return cached[1]
 
