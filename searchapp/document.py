@@ -16,6 +16,20 @@ DATE_SOURCES = ("front_matter", "byline", "inferred")
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another file holding the same article text (an exact duplicate, e.g. a reprint).
+
+    :param path: the file it was read from.
+    :param source: the outlet of that copy (may differ from the document's).
+    :param url: that copy's URL, ``""`` when unknown.
+    """
+
+    path: str
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One press release, cleaned and with its metadata extracted.
 
@@ -40,6 +54,9 @@ class Document:
         no page chrome, no related-article lists.
     :param format: which reader produced it (``wechat_markdown``, ``html_markdown``,
         ``plain_text``, ...), for ``inspect`` and debugging.
+    :param lang: the script of the text, ``zh-Hans`` (Simplified) or ``zh-Hant``
+        (Traditional); ``""`` when not determined.
+    :param copies: other files with exactly the same text, in the order they were read.
     """
 
     id: str
@@ -55,9 +72,12 @@ class Document:
     operations: tuple[str, ...]
     body: str
     format: str = ""
+    lang: str = ""
+    copies: tuple[Copy, ...] = ()
 
     def to_dict(self) -> dict:
-        """Return the document as a JSON-ready dict (``operations`` as a list)."""
+        """Return the document as a JSON-ready dict (tuples as lists, copies as dicts)."""
         data = dataclasses.asdict(self)
         data["operations"] = list(self.operations)
+        data["copies"] = [dataclasses.asdict(copy) for copy in self.copies]
         return data

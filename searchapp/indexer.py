@@ -84,6 +84,8 @@ def document_fields(document: Document) -> dict[str, str]:
         "url": document.url,
         "operations": ",".join(document.operations),
         "format": document.format,
+        "lang": document.lang,
+        "copies": [(copy.path, copy.source, copy.url) for copy in document.copies],
     }
     return {name: value for name, value in values.items() if value}
 

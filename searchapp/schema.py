@@ -103,4 +103,7 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         operations=fields.KEYWORD(stored=True, commas=True, scorable=False),
         format=fields.STORED(),
+        lang=fields.ID(stored=True),
+        # Other files with the same text: a list of (path, source, url) tuples.
+        copies=fields.STORED(),
     )

@@ -30,6 +30,7 @@ from whoosh.qparser.syntax import attach
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
+from searchapp.document import Copy
 from searchapp.document import Document
 from searchapp.schema import FACET_FIELDS
 from searchapp.schema import SEARCH_FIELDS
@@ -402,6 +403,8 @@ def stored_document(stored: dict) -> Document:
         operations=tuple(v for v in stored.get("operations", "").split(",") if v),
         body=stored.get("body", ""),
         format=stored.get("format", ""),
+        lang=stored.get("lang", ""),
+        copies=tuple(Copy(*copy) for copy in stored.get("copies", ())),
     )
 
 

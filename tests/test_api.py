@@ -23,7 +23,7 @@ HIT_KEYS = [
 ]
 DOCUMENT_KEYS = [
     "id", "path", "title", "date", "year", "date_source", "source", "feed", "origin", "url",
-    "operations", "body", "format",
+    "operations", "body", "format", "lang", "copies",
 ]
 
 
