@@ -36,45 +36,54 @@ def cli():
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
+@click.option("--rebuild", is_flag=True, help="Start over instead of updating the index.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def index_command(paths: tuple[Path, ...], index_dir: Path, quiet: bool):
+def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, quiet: bool):
     """Index press-release files and folders (default: seeds/).
 
-    Builds a new index beside the current one and switches to it when complete, so the old
-    index stays searchable meanwhile and after a failure. Files that cannot be read are
-    listed with the reason and skipped.
+    Incremental: only new and changed files are read, documents of files gone from these
+    folders are removed. Searches keep working during the run; a run that fails or is
+    interrupted leaves the index as it was. Files that cannot be read are listed with the
+    reason and skipped.
 
     Example: searchapp index seeds/ ~/press-releases/
     """
-    report = _build_index(list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, quiet)
+    report = _build_index(list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet)
     click.echo(
-        f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} "
-        f"into {index_dir} in {report.seconds:.1f} s."
+        f"{'Built' if report.rebuilt else 'Updated'} {index_dir} in {report.seconds:.1f} s: "
+        f"{report.added} files added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged; {report.documents} documents searchable"
+        + (f" ({report.duplicates} exact duplicates folded in)" if report.duplicates else "")
+        + "."
     )
     if report.skipped:
-        click.echo(f"Skipped {len(report.skipped)}:")
-        for path, reason in report.skipped:
-            click.echo(f"  {path}: {reason}")
+        click.echo(f"Skipped {len(report.skipped)} file{'s' if len(report.skipped) != 1 else ''}:")
+        for reason, skipped_paths in report.skipped_by_reason().items():
+            click.echo(f"  {reason} ({len(skipped_paths)}):")
+            for path in skipped_paths:
+                click.echo(f"    {path}")
 
 
-def _build_index(paths: list[Path], index_dir: Path, quiet: bool):
+def _build_index(paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool):
     """Index ``paths`` into ``index_dir`` with a progress bar; errors become ClickExceptions."""
     from tqdm import tqdm
 
     from searchapp.indexer import IndexLocked
-    from searchapp.indexer import index_documents
+    from searchapp.indexer import index_paths
     from searchapp.ingest import IngestError
-    from searchapp.ingest import iter_files
-    from searchapp.ingest import read_documents
 
-    try:
-        files = list(iter_files(paths))
-    except IngestError as exc:
-        raise click.ClickException(str(exc)) from None
-    with tqdm(files, unit="file", disable=quiet, file=sys.stderr, leave=False) as progress:
+    with tqdm(unit=" files", disable=quiet, file=sys.stderr, leave=False) as progress:
+        documents = 0
+
+        def advance(_path: Path, count: int) -> None:
+            nonlocal documents
+            documents += count
+            progress.update()
+            progress.set_postfix(documents=documents, refresh=False)
+
         try:
-            return index_documents(read_documents(progress), index_dir)
-        except IndexLocked as exc:
+            return index_paths(paths, index_dir, rebuild=rebuild, on_file=advance)
+        except (IngestError, IndexLocked) as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
             raise click.ClickException(f"cannot write the index in {index_dir}: {exc}") from None
@@ -203,8 +212,8 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
                 "run `searchapp index PATH` first"
             ) from None
         click.echo(f"No index in {index_dir} yet: indexing {seeds}/ first.")
-        report = _build_index([seeds], index_dir, quiet=True)
-        click.echo(f"Indexed {report.indexed} documents.")
+        report = _build_index([seeds], index_dir, rebuild=False, quiet=True)
+        click.echo(f"Indexed {report.documents} documents.")
     app = create_app({"INDEX_DIR": str(index_dir)})
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="searchapp")

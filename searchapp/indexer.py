@@ -1,26 +1,35 @@
-"""Build the Whoosh index from documents, atomically, and open it for searching.
+"""Keep the Whoosh index in line with folders of press releases, safely.
 
 Layout of an index folder (``index/`` by default)::
 
     index/
       CURRENT        name of the generation readers should open, e.g. "gen-20261129T211500-k3j2"
-      gen-…/         one complete Whoosh index per build
+      gen-…/         one complete Whoosh index
       .lock          held (fcntl) by the one index run allowed at a time
 
-A run writes a new generation beside the current one and only then replaces ``CURRENT``
-(``os.replace``, atomic), so searches keep using the previous index while a run is under way,
-and a run that fails or is killed leaves it untouched. The generation before the current one
-is kept for searchers that still have it open; older ones are deleted.
+:func:`index_paths` is incremental: it hashes every file, parses only new and changed ones,
+removes the documents of files that are gone, and commits once. Whoosh commits atomically (a
+new table of contents replaces the old by rename), so searches see the index before or after a
+run, never half of it, and a run that fails or is killed changes nothing. ``rebuild=True``
+(and the first run) builds a new generation beside the current one and only then replaces
+``CURRENT`` (``os.replace``); the previous generation is kept for searchers that still have it
+open, older ones are deleted.
+
+Exact duplicates (the same normalized body in several files, e.g. one press release reprinted
+by several outlets) are all stored, but only one of them, the *representative*, is searchable;
+the others are flagged ``duplicate`` and listed as its :attr:`Document.copies`.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -29,16 +38,24 @@ from dataclasses import field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import query
 
+from searchapp.analysis import normalize
 from searchapp.document import Document
 from searchapp.ingest import IngestError
+from searchapp.ingest import iter_files
+from searchapp.ingest import read_file
 from searchapp.schema import build_schema
+from searchapp.schema import document_fields
+from searchapp.schema import stored_document
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
 #: How long a second index run waits for the first to finish before giving up.
 LOCK_TIMEOUT_S = 30.0
+#: Memory the Whoosh writer may use for its buffers, megabytes.
+WRITER_LIMIT_MB = 256
 
 
 class IndexNotFound(Exception):
@@ -53,41 +70,218 @@ class IndexLocked(Exception):
 class IndexReport:
     """What an index run did.
 
-    :param indexed: documents written.
-    :param skipped: ``(path, reason)`` for every file or document left out, in input order.
-    :param generation: the generation folder name now current.
+    :param added: files indexed for the first time.
+    :param updated: files whose content changed since the last run (their documents replaced).
+    :param removed: files gone from the folders given (their documents removed).
+    :param unchanged: files with the same content as last time (not read again).
+    :param indexed: documents written by this run.
+    :param duplicates: of those, exact duplicates of a document already in the index.
+    :param skipped: ``(path, reason)`` for every file that could not be indexed, in input
+        order; a changed file that cannot be read keeps its previous version, and says so.
+    :param documents: searchable documents in the index after the run.
+    :param generation: the generation folder now current.
+    :param rebuilt: whether this run built a new generation.
     :param seconds: wall time of the run.
     """
 
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
     indexed: int = 0
+    duplicates: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    documents: int = 0
     generation: str = ""
+    rebuilt: bool = False
     seconds: float = 0.0
 
+    def skipped_by_reason(self) -> dict[str, list[str]]:
+        """Group the skipped files by reason, most frequent reason first."""
+        groups: dict[str, list[str]] = {}
+        for path, reason in self.skipped:
+            groups.setdefault(reason, []).append(path)
+        return dict(sorted(groups.items(), key=lambda item: -len(item[1])))
 
-def document_fields(document: Document) -> dict[str, str]:
-    """Map a Document onto the schema's fields (empty values are left out)."""
-    values = {
-        "id": document.id,
-        "path": document.path,
-        "title": document.title,
-        "title_ngram": document.title,
-        "body": document.body,
-        "body_ngram": document.body,
-        "date": document.date or "",
-        "dated": "1" if document.date else "0",
-        "year": str(document.year) if document.year else "",
-        "date_source": document.date_source or "",
-        "source": document.source,
-        "feed": document.feed,
-        "origin": document.origin,
-        "url": document.url,
-        "operations": ",".join(document.operations),
-        "format": document.format,
-        "lang": document.lang,
-        "copies": [(copy.path, copy.source, copy.url) for copy in document.copies],
-    }
-    return {name: value for name, value in values.items() if value}
+
+def content_key(document: Document) -> str:
+    """Return the key under which exact duplicates meet: a hash of the normalized body.
+
+    Width, case and whitespace do not count, so a reprint that only re-spaced the text or
+    turned full-width digits half-width is still the same article.
+    """
+    text = "".join(normalize(document.body).split())
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+class _Batch:
+    """Writes one run's documents and decides which of them are duplicates.
+
+    The first document with a given content key is the representative, unless a live
+    representative is already committed. When a committed representative's file is changed
+    or gone, the first remaining committed copy (by path) is promoted in its place.
+
+    :param writer: the open Whoosh writer of this run.
+    :param searcher: a searcher over the committed index, ``None`` for a new generation.
+    :param dying: absolute paths whose committed documents this run replaces or removes.
+    """
+
+    def __init__(self, writer, searcher, dying: set[str]):
+        self.writer = writer
+        self.searcher = searcher
+        self.dying = dying
+        self.represented: dict[str, bool] = {}  # content key -> has a live representative
+
+    def add(self, document: Document, abspath: str, item: int) -> bool:
+        """Write ``document`` (item ``item`` of the file at ``abspath``); return whether it
+        is a duplicate."""
+        key = content_key(document)
+        if key not in self.represented:
+            self.represented[key] = self._committed_representative(key)
+        duplicate = self.represented[key]
+        self.represented[key] = True
+        self.writer.add_document(
+            **document_fields(
+                document,
+                abspath=abspath,
+                file_hash=document.id.split("-")[0],
+                key=f"{abspath}#{item}",
+                content_key=key,
+                duplicate="1" if duplicate else "0",
+            )
+        )
+        return duplicate
+
+    def finish(self, dying_keys: Iterable[str]) -> None:
+        """Promote a copy for every content key whose representative this run removed."""
+        for key in dying_keys:
+            if key not in self.represented:
+                self.represented[key] = self._committed_representative(key)
+
+    def _committed_representative(self, key: str) -> bool:
+        """Whether a committed, surviving document represents ``key``; promote one if none."""
+        if self.searcher is None:
+            return False
+        survivors = [
+            stored
+            for stored in self.searcher.documents(content_key=key)
+            if stored["abspath"] not in self.dying
+        ]
+        if not survivors:
+            return False
+        if any(stored.get("duplicate") == "0" for stored in survivors):
+            return True
+        promoted = min(survivors, key=lambda stored: stored["key"])
+        self.writer.delete_by_term("key", promoted["key"])
+        bookkeeping = {name: promoted[name] for name in ("abspath", "file_hash", "key", "content_key")}
+        self.writer.add_document(
+            **document_fields(stored_document(promoted), **bookkeeping, duplicate="0")
+        )
+        return True
+
+
+def index_paths(
+    paths: Iterable[str | os.PathLike],
+    index_dir: str | os.PathLike,
+    rebuild: bool = False,
+    on_file: Callable[[Path, int], None] | None = None,
+    lock_timeout_s: float = LOCK_TIMEOUT_S,
+) -> IndexReport:
+    """Bring the index in line with the files under ``paths``.
+
+    New and changed files (by content hash) are read and indexed, documents of files that
+    are gone from the folders given are removed, unchanged files are not read again.
+    Documents of files outside ``paths`` are left alone.
+
+    :param paths: files and folders (read recursively, hidden files skipped).
+    :param index_dir: the index folder; created when missing.
+    :param rebuild: start over in a new generation instead of updating the current one.
+    :param on_file: called after each file with its path and the number of documents it
+        gave, e.g. to advance a progress bar.
+    :param lock_timeout_s: seconds to wait for another index run to finish.
+    :raises IngestError: a path given does not exist (nothing is changed).
+    :raises IndexLocked: another run held the lock for longer than ``lock_timeout_s``.
+    :raises OSError: the index folder cannot be written. The previous index stays as it was.
+    """
+    started = time.monotonic()
+    files = list(iter_files(paths))
+    roots = [os.path.abspath(path) for path in paths]
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    report = IndexReport()
+    with _exclusive_lock(index_dir / LOCK_FILE, lock_timeout_s):
+        try:
+            generation = None if rebuild else current_generation(index_dir)
+        except IndexNotFound:
+            generation = None
+        report.rebuilt = generation is None
+        with _writable_index(index_dir, generation) as ix:
+            searcher = None if report.rebuilt else ix.searcher()
+            try:
+                committed = _committed_files(searcher) if searcher else {}
+                hashes = {file: _file_hash(file) for file in files}
+                present = {os.path.abspath(file) for file in files}
+                gone = {
+                    abspath
+                    for abspath in committed
+                    if abspath not in present and _is_under(abspath, roots)
+                }
+                changed = {
+                    os.path.abspath(file)
+                    for file, digest in hashes.items()
+                    if os.path.abspath(file) in committed
+                    and committed[os.path.abspath(file)] != digest
+                }
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                try:
+                    dying_keys = _content_keys(searcher, changed | gone)
+                    batch = _Batch(writer, searcher, dying=changed | gone)
+                    for abspath in sorted(gone):
+                        writer.delete_by_term("abspath", abspath)
+                        report.removed += 1
+                    for file in files:
+                        abspath = os.path.abspath(file)
+                        count = 0
+                        if abspath in committed and abspath not in changed:
+                            report.unchanged += 1
+                        else:
+                            count = _index_file(file, abspath, abspath in changed, batch, report)
+                        if on_file:
+                            on_file(file, count)
+                    batch.finish(dying_keys)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+            finally:
+                if searcher is not None:
+                    searcher.close()
+            with ix.searcher() as after:
+                report.documents = after.doc_count() - _duplicate_count(after)
+        if report.rebuilt:
+            _make_current(index_dir, ix.storage.folder)
+        report.generation = Path(ix.storage.folder).name
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _index_file(file: Path, abspath: str, changed: bool, batch: _Batch, report: IndexReport) -> int:
+    """Read one new or changed file and write its documents; return how many."""
+    try:
+        documents = read_file(file)
+    except IngestError as error:
+        reason = error.reason + ("; the previous version stays indexed" if changed else "")
+        report.skipped.append((error.path, reason))
+        return 0
+    if changed:
+        batch.writer.delete_by_term("abspath", abspath)
+        report.updated += 1
+    else:
+        report.added += 1
+    for item, document in enumerate(documents):
+        report.duplicates += batch.add(document, abspath, item)
+        report.indexed += 1
+    return len(documents)
 
 
 def index_documents(
@@ -96,42 +290,33 @@ def index_documents(
     on_item: Callable[[Document | IngestError], None] | None = None,
     lock_timeout_s: float = LOCK_TIMEOUT_S,
 ) -> IndexReport:
-    """Build a new index generation from ``items`` and make it current.
+    """Build a new index generation from documents and make it current.
+
+    For tools and tests that produce :class:`Document` objects themselves; files on disk
+    are better indexed with :func:`index_paths`, which is incremental.
 
     :param items: documents to index and ingestion errors to report (as yielded by
         :func:`searchapp.ingest.read_documents`); consumed once, streaming.
-    :param index_dir: the index folder; created when missing.
     :param on_item: called after each item, e.g. to advance a progress bar.
-    :param lock_timeout_s: seconds to wait for another index run to finish.
-    :returns: the report; files that could not be read, and second copies of a file already
-        indexed (same bytes, same id), are listed in ``skipped`` with the reason.
     :raises IndexLocked: another run held the lock for longer than ``lock_timeout_s``.
-    :raises OSError: the index folder cannot be written. The previous index stays current.
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    report = IndexReport()
+    report = IndexReport(rebuilt=True)
     with _exclusive_lock(index_dir / LOCK_FILE, lock_timeout_s):
-        prefix = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-"
-        generation_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=index_dir))
-        generation_dir.chmod(0o755)  # mkdtemp makes it private; readers may be other users
-        generation = generation_dir.name
-        try:
-            ix = whoosh_index.create_in(generation_dir, build_schema())
-            writer = ix.writer(limitmb=256)
+        with _writable_index(index_dir, None) as ix:
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
             try:
-                first_path_by_id: dict[str, str] = {}
+                batch = _Batch(writer, None, dying=set())
+                items_per_file: Counter[str] = Counter()
                 for item in items:
                     if isinstance(item, IngestError):
                         report.skipped.append((item.path, item.reason))
-                    elif item.id in first_path_by_id:
-                        report.skipped.append(
-                            (item.path, f"same content as {first_path_by_id[item.id]}")
-                        )
                     else:
-                        first_path_by_id[item.id] = item.path
-                        writer.add_document(**document_fields(item))
+                        abspath = os.path.abspath(item.path)
+                        report.duplicates += batch.add(item, abspath, items_per_file[abspath])
+                        items_per_file[abspath] += 1
                         report.indexed += 1
                     if on_item:
                         on_item(item)
@@ -139,12 +324,10 @@ def index_documents(
                 writer.cancel()
                 raise
             writer.commit()
-            ix.close()
-        except BaseException:
-            shutil.rmtree(generation_dir, ignore_errors=True)
-            raise
-        _make_current(index_dir, generation)
-        report.generation = generation
+            report.added = len(items_per_file)
+            report.documents = report.indexed - report.duplicates
+        _make_current(index_dir, ix.storage.folder)
+        report.generation = Path(ix.storage.folder).name
     report.seconds = time.monotonic() - started
     return report
 
@@ -176,8 +359,62 @@ def open_index(index_dir: str | os.PathLike, generation: str | None = None) -> w
     return whoosh_index.open_dir(Path(index_dir) / (generation or current_generation(index_dir)))
 
 
-def _make_current(index_dir: Path, generation: str) -> None:
-    """Point CURRENT at ``generation`` atomically; keep the previous one, delete older ones."""
+@contextmanager
+def _writable_index(index_dir: Path, generation: str | None):
+    """Yield the index to write: the named generation, or a new one (``None``).
+
+    A new generation that fails before it is made current is deleted again.
+    """
+    if generation is not None:
+        yield whoosh_index.open_dir(index_dir / generation)
+        return
+    prefix = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-"
+    generation_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=index_dir))
+    generation_dir.chmod(0o755)  # mkdtemp makes it private; readers may be other users
+    try:
+        yield whoosh_index.create_in(generation_dir, build_schema())
+    except BaseException:
+        shutil.rmtree(generation_dir, ignore_errors=True)
+        raise
+
+
+def _committed_files(searcher) -> dict[str, str]:
+    """Return ``{absolute path: content hash}`` of every file the committed index holds."""
+    reader = searcher.reader()
+    paths = reader.column_reader("abspath")
+    hashes = reader.column_reader("file_hash")
+    return {paths[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
+
+
+def _content_keys(searcher, abspaths: set[str]) -> set[str]:
+    """Return the content keys of the committed documents of ``abspaths``."""
+    if searcher is None:
+        return set()
+    keys = set()
+    for abspath in abspaths:
+        keys.update(stored["content_key"] for stored in searcher.documents(abspath=abspath))
+    return keys
+
+
+def _duplicate_count(searcher) -> int:
+    return len(list(searcher.docs_for_query(query.Term("duplicate", "1"))))
+
+
+def _file_hash(path: Path) -> str:
+    """Return the first 16 hex digits of the SHA-1 of the file (as in Document ids)."""
+    try:
+        return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""  # unreadable: read_file reports why
+
+
+def _is_under(abspath: str, roots: list[str]) -> bool:
+    return any(abspath == root or abspath.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _make_current(index_dir: Path, generation_folder: str) -> None:
+    """Point CURRENT at the generation atomically; keep the previous one, delete older ones."""
+    generation = Path(generation_folder).name
     try:
         previous = current_generation(index_dir)
     except IndexNotFound:

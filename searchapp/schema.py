@@ -14,6 +14,8 @@ from __future__ import annotations
 from whoosh import fields
 from whoosh import query
 
+from searchapp.document import Document
+
 from searchapp.analysis import chinese_analyzer
 from searchapp.analysis import ngram_analyzer
 from searchapp.analysis import query_ngrams
@@ -80,8 +82,8 @@ def build_schema() -> fields.Schema:
     """Return a fresh schema for the press-release index.
 
     Stored fields are what hits display; ``year``, ``source`` and ``operations`` are facets
-    (``operations`` holds several values per document); ``date`` (``YYYY-MM-DD``) and
-    ``date_sort`` sort results by date with undated documents last.
+    (``operations`` holds several values per document); ``dated`` then ``date``
+    (``YYYY-MM-DD``) sort results by date with undated documents last.
     """
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -104,6 +106,65 @@ def build_schema() -> fields.Schema:
         operations=fields.KEYWORD(stored=True, commas=True, scorable=False),
         format=fields.STORED(),
         lang=fields.ID(stored=True),
-        # Other files with the same text: a list of (path, source, url) tuples.
-        copies=fields.STORED(),
+        # The indexer's bookkeeping (see searchapp.indexer): which file a document came from
+        # and its content hash (for incremental runs), a unique key per file item, and the
+        # key under which exact duplicates meet, with the flag hiding all but one of them.
+        abspath=fields.ID(stored=True, sortable=True),
+        file_hash=fields.ID(stored=True, sortable=True),
+        key=fields.ID(stored=True, unique=True),
+        content_key=fields.ID(stored=True),
+        duplicate=fields.ID(stored=True),
+    )
+
+
+# --- documents in and out of the index -------------------------------------------------
+
+
+def document_fields(document: Document, **bookkeeping: str) -> dict[str, str]:
+    """Map a Document onto the schema's fields; empty values are left out.
+
+    :param bookkeeping: the index's own fields: ``abspath``, ``file_hash``, ``key``,
+        ``content_key`` and ``duplicate``.
+    """
+    values = {
+        "id": document.id,
+        "path": document.path,
+        "title": document.title,
+        "title_ngram": document.title,
+        "body": document.body,
+        "body_ngram": document.body,
+        "date": document.date or "",
+        "dated": "1" if document.date else "0",
+        "year": str(document.year) if document.year else "",
+        "date_source": document.date_source or "",
+        "source": document.source,
+        "feed": document.feed,
+        "origin": document.origin,
+        "url": document.url,
+        "operations": ",".join(document.operations),
+        "format": document.format,
+        "lang": document.lang,
+        **bookkeeping,
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+def stored_document(stored: dict) -> Document:
+    """Rebuild a :class:`Document` from the fields stored in the index (no ``copies``)."""
+    year = stored.get("year")
+    return Document(
+        id=stored["id"],
+        path=stored.get("path", ""),
+        title=stored.get("title", ""),
+        date=stored.get("date") or None,
+        year=int(year) if year else None,
+        date_source=stored.get("date_source") or None,
+        source=stored.get("source", ""),
+        feed=stored.get("feed", ""),
+        origin=stored.get("origin", ""),
+        url=stored.get("url", ""),
+        operations=tuple(v for v in stored.get("operations", "").split(",") if v),
+        body=stored.get("body", ""),
+        format=stored.get("format", ""),
+        lang=stored.get("lang", ""),
     )

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 
 from markupsafe import Markup
 from whoosh import query
@@ -35,6 +36,7 @@ from searchapp.document import Document
 from searchapp.schema import FACET_FIELDS
 from searchapp.schema import SEARCH_FIELDS
 from searchapp.schema import ChineseText
+from searchapp.schema import stored_document
 from searchapp.snippets import highlight
 from searchapp.snippets import make_snippet
 
@@ -351,12 +353,14 @@ def search(searcher: Searcher, request: SearchRequest) -> SearchResults:
 
 
 def _with_filters(q: query.Query, request: SearchRequest, skip: str | None = None) -> query.Query:
-    """AND ``q`` with the request's facet filters, leaving out facet ``skip``."""
+    """AND ``q`` with the request's facet filters, leaving out facet ``skip``; exact
+    duplicates of another document never match."""
     parts = [q]
     for facet, values in request.filters().items():
         if values and facet != skip:
             parts.append(query.Or([query.Term(FACET_FIELDS[facet], v) for v in values]))
-    return parts[0] if len(parts) == 1 else query.And(parts)
+    combined = parts[0] if len(parts) == 1 else query.And(parts)
+    return query.AndNot(combined, query.Term("duplicate", "1"))
 
 
 def _sort_facets(sort: str):
@@ -386,32 +390,21 @@ def _hit(hit, needles: list[str], rank: int, scored: bool) -> Hit:
     )
 
 
-def stored_document(stored: dict) -> Document:
-    """Rebuild a :class:`Document` from the fields stored in the index."""
-    year = stored.get("year")
-    return Document(
-        id=stored["id"],
-        path=stored.get("path", ""),
-        title=stored.get("title", ""),
-        date=stored.get("date") or None,
-        year=int(year) if year else None,
-        date_source=stored.get("date_source") or None,
-        source=stored.get("source", ""),
-        feed=stored.get("feed", ""),
-        origin=stored.get("origin", ""),
-        url=stored.get("url", ""),
-        operations=tuple(v for v in stored.get("operations", "").split(",") if v),
-        body=stored.get("body", ""),
-        format=stored.get("format", ""),
-        lang=stored.get("lang", ""),
-        copies=tuple(Copy(*copy) for copy in stored.get("copies", ())),
-    )
-
-
 def get_document(searcher: Searcher, doc_id: str) -> Document | None:
-    """Return the document with ``id`` (body included), or ``None`` when there is none."""
-    stored = searcher.document(id=doc_id)
-    return stored_document(stored) if stored else None
+    """Return the document with ``id`` (body included), or ``None`` when there is none.
+
+    Its ``copies`` are the other files holding exactly the same text (reprints), in path order.
+    """
+    found = list(searcher.documents(id=doc_id))
+    if not found:
+        return None
+    stored = min(found, key=lambda fields: (fields.get("duplicate") == "1", fields["key"]))
+    copies = sorted(
+        (fields["path"], fields.get("source", ""), fields.get("url", ""))
+        for fields in searcher.documents(content_key=stored["content_key"])
+        if fields["key"] != stored["key"]
+    )
+    return replace(stored_document(stored), copies=tuple(Copy(*copy) for copy in copies))
 
 
 def _facets(

@@ -18,15 +18,27 @@ def invoke(runner, *args, env=None):
     return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def test_index_reports_documents_and_skipped_files(runner, seeds_dir, tmp_path):
+def test_index_reports_documents_and_skipped_files_grouped_by_reason(runner, seeds_dir, tmp_path):
     folder = tmp_path / "corpus"
     shutil.copytree(seeds_dir, folder)
     (folder / "空 文件.md").write_bytes(b"")
+    (folder / "也是空的.txt").write_bytes(b"  \n")
     result = invoke(runner, "index", str(folder), "--index", str(tmp_path / "index"), "--quiet")
     assert result.exit_code == 0
-    assert "Indexed 5 documents" in result.output
-    assert "Skipped 1:" in result.output
-    assert "空 文件.md: " in result.output
+    assert "5 files added, 0 updated, 0 removed, 0 unchanged; 5 documents searchable." in result.output
+    assert "Skipped 2 files:\n  empty file (2):\n" in result.output
+    assert "空 文件.md\n" in result.output and "也是空的.txt\n" in result.output
+
+
+def test_index_again_reports_what_changed(runner, seeds_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, folder)
+    index = str(tmp_path / "index")
+    invoke(runner, "index", str(folder), "--index", index, "--quiet")
+    (folder / "000_4ee526ae3c740427.txt").unlink()
+    result = invoke(runner, "index", str(folder), "--index", index, "--quiet")
+    assert result.output.startswith(f"Updated {index} in ")
+    assert "0 files added, 0 updated, 1 removed, 4 unchanged; 4 documents searchable." in result.output
 
 
 def test_index_of_a_missing_path_fails_with_a_message(runner, tmp_path):
