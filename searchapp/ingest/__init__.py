@@ -24,6 +24,10 @@ from searchapp.ingest.readers import sniff
 
 __all__ = ["IngestError", "iter_files", "read_documents", "read_file"]
 
+#: Files larger than this are skipped: no press release comes near it, and a multi-megabyte
+#: "article" is a dump or a mistake that would stall indexing and drown every search.
+MAX_FILE_BYTES = 5 * 2**20
+
 
 class IngestError(Exception):
     """A file (or path) that yields no document.
@@ -68,10 +72,16 @@ def read_file(path: Path) -> list[Document]:
         (with or without BOM), GB18030 or Big5.
     :return: the documents it holds (one for every format so far), ``format`` naming the
         reader used and ``id`` the first 16 hex digits of the SHA-1 of the raw bytes.
-    :raises IngestError: for an unreadable, empty, binary or undecodable file, or one in
-        which no title or no body text is found.
+    :raises IngestError: for an unreadable, empty, binary, undecodable or too large
+        (:data:`MAX_FILE_BYTES`) file, or one in which no title or no body text is found.
     """
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise IngestError(
+                path,
+                f"file too large ({size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)",
+            )
         data = Path(path).read_bytes()
     except OSError as error:
         raise IngestError(path, f"cannot read file ({error.strerror})") from error

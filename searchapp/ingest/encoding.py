@@ -45,13 +45,22 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _cut_in_last_character(error: UnicodeDecodeError, data: bytes) -> bool:
+    """Whether UTF-8 decoding failed only because the data ends inside a character."""
+    return error.encoding == "utf-8" and error.reason == "unexpected end of data" and (
+        len(data) - error.start < 4
+    )
+
+
 def _decode_strict(data: bytes) -> str | None:
     """Return ``data`` decoded by the first encoding that fits, or ``None``."""
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as error:
+            if not _cut_in_last_character(error, data):
+                continue
+            text = data[: error.start].decode(encoding)  # a file cut mid-character: drop it
         if not any(unicodedata.category(ch) == "Co" for ch in text):
             return text
     best = charset_normalizer.from_bytes(data).best()
