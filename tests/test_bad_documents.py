@@ -130,7 +130,7 @@ def test_text_in_other_encodings_is_decoded_intact(bad_run):
 def test_front_matter_behind_a_bom_and_crlf_is_read(bad_run):
     _report, index_dir = bad_run
     with open_index(index_dir).searcher() as searcher:
-        (hit,) = search(searcher, SearchRequest(q="“护航”专项行动")).hits
+        (hit,) = search(searcher, SearchRequest(q='"护航专项行动"')).hits
     assert (hit.title, hit.date, hit.source) == ("护航行动通报", "2024-03-05", "市公安局")
 
 
