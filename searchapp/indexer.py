@@ -211,9 +211,13 @@ def index_paths(
     report = IndexReport()
     with _exclusive_lock(index_dir / LOCK_FILE, lock_timeout_s):
         try:
-            generation = None if rebuild else current_generation(index_dir)
+            current = current_generation(index_dir)
         except IndexNotFound:
-            generation = None
+            current = None
+        generations = sorted(p.name for p in index_dir.glob(f"{GENERATION_PREFIX}*"))
+        previous = [name for name in generations if current and name < current][-1:]
+        _remove_stale_generations(index_dir, keep={current, *previous})
+        generation = None if rebuild else current
         report.rebuilt = generation is None
         with _writable_index(index_dir, generation) as ix:
             searcher = None if report.rebuilt else ix.searcher()
@@ -425,7 +429,12 @@ def _make_current(index_dir: Path, generation_folder: str) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(pending, index_dir / CURRENT_FILE)
-    keep = {generation, previous}
+    _remove_stale_generations(index_dir, keep={generation, previous})
+
+
+def _remove_stale_generations(index_dir: Path, keep: set[str | None]) -> None:
+    """Delete generation folders other than ``keep``: older ones, and the half-built
+    remains of rebuilds that were killed before they were made current."""
     for entry in index_dir.iterdir():
         if entry.name.startswith(GENERATION_PREFIX) and entry.name not in keep:
             shutil.rmtree(entry, ignore_errors=True)
