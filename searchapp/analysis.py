@@ -144,7 +144,10 @@ def get_segmenter() -> jieba.Tokenizer:
     if _segmenter is None:
         with _segmenter_lock:
             if _segmenter is None:
-                logging.getLogger("jieba").setLevel(logging.WARNING)
+                # jieba logs its cache handling, with a traceback when the cache file cannot
+                # be written (read-only or foreign temp folders, B07): a slower start, not an
+                # error for our users, so keep it out of their terminals.
+                logging.getLogger("jieba").setLevel(logging.CRITICAL)
                 segmenter = jieba.Tokenizer()
                 segmenter.tmp_dir = _cache_dir()
                 segmenter.initialize()

@@ -37,8 +37,16 @@ def cli():
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start over instead of updating the index.")
+@click.option(
+    "--wait",
+    "wait_s",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    help="Seconds to wait for another index run on the same folder to finish.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, quiet: bool):
+def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, wait_s: float, quiet: bool):
     """Index press-release files and folders (default: seeds/).
 
     Incremental: only new and changed files are read, documents of files gone from these
@@ -48,7 +56,7 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, quiet
 
     Example: searchapp index seeds/ ~/press-releases/
     """
-    report = _build_index(list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet)
+    report = _build_index(list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet, wait_s)
     click.echo(
         f"{'Built' if report.rebuilt else 'Updated'} {index_dir} in {report.seconds:.1f} s: "
         f"{report.added} files added, {report.updated} updated, {report.removed} removed, "
@@ -64,7 +72,9 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, quiet
                 click.echo(f"    {path}")
 
 
-def _build_index(paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool):
+def _build_index(
+    paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool, wait_s: float = 30
+):
     """Index ``paths`` into ``index_dir`` with a progress bar; errors become ClickExceptions."""
     from tqdm import tqdm
 
@@ -82,7 +92,9 @@ def _build_index(paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool)
             progress.set_postfix(documents=documents, refresh=False)
 
         try:
-            return index_paths(paths, index_dir, rebuild=rebuild, on_file=advance)
+            return index_paths(
+                paths, index_dir, rebuild=rebuild, on_file=advance, lock_timeout_s=wait_s
+            )
         except (IngestError, IndexLocked) as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:

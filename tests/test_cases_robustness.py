@@ -1,0 +1,197 @@
+"""Known failures of this stack (../shared/cases/CASES.md) that belong to robustness:
+B07 (cold start, jieba's cache file), B10 (two writers), B12 (malformed query syntax),
+B17 (warnings from unmaintained dependencies) and B19 (pagination edge cases).
+B18 (HTML injection) is covered in test_web.py, B24 (GB18030) in test_bad_documents.py.
+"""
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from searchapp import create_app
+from searchapp.indexer import LOCK_FILE
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args, env=None, timeout=120):
+    """Run the searchapp command in a new process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "searchapp.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+# --- B07: cold start and the shared jieba cache file ---------------------------------------
+
+
+def hit_ids(result):
+    return [hit["id"] for hit in json.loads(result.stdout)["hits"]]
+
+
+def test_b07_search_twice_gives_the_same_results_without_noise(seed_index_dir):
+    first = run_cli("search", "诈骗", "--json", "--index", str(seed_index_dir))
+    second = run_cli("search", "诈骗", "--json", "--index", str(seed_index_dir))
+    assert first.returncode == second.returncode == 0
+    assert hit_ids(first) == hit_ids(second) and hit_ids(first)
+    assert first.stderr == second.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TMPDIR": "/nonexistent"},
+        {"XDG_CACHE_HOME": "/nonexistent/cache", "TMPDIR": "/nonexistent"},
+        {"XDG_CACHE_HOME": "/proc/cannot-write-here"},
+    ],
+    ids=["no-tmpdir", "no-cache-no-tmpdir", "read-only-cache"],
+)
+def test_b07_unusable_temp_or_cache_folders_change_nothing(seed_index_dir, env):
+    expected = hit_ids(run_cli("search", "诈骗", "--json", "--index", str(seed_index_dir)))
+    result = run_cli("search", "诈骗", "--json", "--index", str(seed_index_dir), env=env)
+    assert result.returncode == 0
+    assert hit_ids(result) == expected
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) <= 1
+
+
+def test_b07_a_foreign_read_only_jieba_cache_in_tmp_is_harmless(seed_index_dir, tmp_path):
+    foreign = tmp_path / "jieba.cache"
+    foreign.write_bytes(b"not a marshal file")
+    foreign.chmod(0o444)
+    result = run_cli(
+        "search", "诈骗", "--json", "--index", str(seed_index_dir), env={"TMPDIR": str(tmp_path)}
+    )
+    assert result.returncode == 0 and hit_ids(result)
+    assert "Traceback" not in result.stderr
+
+
+def test_b07_jieba_is_loaded_at_start_and_concurrent_first_requests_agree(seed_index_dir):
+    from searchapp import analysis
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index_dir)})
+    assert analysis._segmenter is not None  # loaded by create_app, before any request
+    bodies = []
+
+    def first_request():
+        bodies.append(app.test_client().get("/search?q=诈骗").get_data(as_text=True))
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pages = {body.split("用时")[0] for body in bodies}  # the timing differs, nothing else
+    assert len(bodies) == 8 and len(pages) == 1
+
+
+# --- B10: two writers at once ---------------------------------------------------------------
+
+
+def test_b10_a_second_run_that_cannot_get_the_lock_exits_with_a_clear_message(tmp_path):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    with open(index_dir / LOCK_FILE, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run_cli("index", str(REPO / "seeds"), "--index", str(index_dir), "--wait", "0.5", "-q")
+    assert result.returncode == 1
+    assert "being updated by another run; try again when it has finished" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- B12: malformed query syntax --------------------------------------------------------------
+
+B12_QUERIES = ["NOT NOT 诈骗", "NOT OR 诈骗", '"诈骗案', "http://x.cn", "(", "*", "AND", "\\", "title:", "[2024 TO", '<"', '"~']
+
+
+@pytest.mark.parametrize("q", B12_QUERIES)
+def test_b12_malformed_queries_on_the_api_are_200_or_400_json(client, q):
+    response = client.get("/api/search", query_string={"q": q})
+    assert response.status_code in (200, 400)
+    data = response.get_json()
+    assert data["ok"] is False and data["error"] if response.status_code == 400 else "hits" in data
+
+
+@pytest.mark.parametrize("q", B12_QUERIES)
+def test_b12_malformed_queries_on_the_page_are_200_or_400_html(client, q):
+    response = client.get("/search", query_string={"q": q})
+    assert response.status_code in (200, 400)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ["NOT NOT 诈骗", "*", "(", '"~'])
+def test_b12_malformed_queries_on_the_cli_exit_cleanly(seed_index_dir, q):
+    result = run_cli("search", q, "--index", str(seed_index_dir))
+    assert result.returncode in (0, 1)
+    assert "Traceback" not in result.stderr
+
+
+# --- B17: warnings from unmaintained dependencies -------------------------------------------
+
+
+def test_b17_whoosh_imports_cleanly_under_warnings_as_errors(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-X", f"pycache_prefix={tmp_path}", "-W", "error::SyntaxWarning",
+         "-W", "error::DeprecationWarning", "-c", "import whoosh.index, whoosh.qparser, whoosh.highlight"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_b17_our_modules_compile_without_warnings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-X", f"pycache_prefix={tmp_path}", "-W", "error", "-m", "compileall",
+         "-q", "-f", str(REPO / "searchapp")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_b17_the_cli_shows_no_warnings_even_with_all_warnings_on(seed_index_dir, tmp_path):
+    result = run_cli(
+        "search", "诈骗", "--index", str(seed_index_dir),
+        env={"PYTHONWARNINGS": "default", "PYTHONPYCACHEPREFIX": str(tmp_path)},
+    )
+    assert result.returncode == 0
+    assert "Warning" not in result.stderr, result.stderr
+
+
+# --- B19: pagination edge cases -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "2.5", "99999999999999999999999"])
+@pytest.mark.parametrize("path", ["/api/search", "/search"])
+def test_b19_bad_pages_are_400_with_a_message(client, path, value):
+    response = client.get(path, query_string={"q": "诈骗", "page": value})
+    assert response.status_code == 400
+    assert "page" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_b19_bad_page_sizes_are_400(client, value):
+    assert client.get("/api/search", query_string={"q": "诈骗", "per_page": value}).status_code == 400
+
+
+def test_b19_a_page_past_the_end_is_empty_with_the_true_total(client):
+    data = client.get("/api/search", query_string={"q": "诈骗", "page": 50}).get_json()
+    assert data["hits"] == [] and data["total"] == 5 and data["page"] == 50
+
+
+def test_b19_huge_page_sizes_are_clamped(client):
+    data = client.get("/api/search", query_string={"q": "诈骗", "per_page": 100000}).get_json()
+    assert data["per_page"] == 100 and len(data["hits"]) == 5
+
+
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_b19_bad_pages_on_the_cli_exit_1_with_a_message(seed_index_dir, page):
+    result = run_cli("search", "诈骗", "--page", page, "--index", str(seed_index_dir))
+    assert result.returncode == 1 and "page must be 1 or more" in result.stderr
