@@ -29,6 +29,8 @@ CHROME_LINES = frozenset(
         "点击右上角微信好友", "朋友圈", "请使用浏览器分享功能进行分享", "加载更多",
         # WeChat's verification wall: a crawl that got no article ("环境异常" shells)
         "环境异常", "当前环境异常，完成验证后即可继续访问。", "去验证",
+        # placeholders of a transcript scraper that found no page
+        "TITLE NOTFOUND", "CONTENT NOTFOUND",
         "该内容已被发布者删除", "此内容因违规无法查看", "此内容被多人投诉，相关的内容无法进行查看。",
         # site chrome of web pages converted to markdown (安全客, FreeBuf, 4hou, unSafe.sh)
         "译文声明", "本文是翻译文章", "黑夜模式", "收藏", "收藏*", "展开更多", "关 注",

@@ -17,11 +17,14 @@ paragraph.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 
 import trafilatura
 from bs4 import BeautifulSoup
 from bs4 import Comment
+from bs4 import MarkupResemblesLocatorWarning
+from bs4 import XMLParsedAsHTMLWarning
 from bs4 import Tag
 
 from searchapp.ingest.boilerplate import CHROME_CLASS_RE
@@ -111,7 +114,8 @@ def read_wechat_markdown(text: str) -> Fields:
     title = _one_line(_meta_str(meta, "title"))
     lines = _until_end(_markdown_lines(body), key=lambda line: line[0])
     start = _count_title_repeats([line for line, _ in lines], title)
-    account, start = _wechat_header([line for line, _ in lines], start) if start else ("", 0)
+    account, start = (_wechat_header(lines, start, _meta_str(meta, "source")) if start
+                      else ("", 0))
     kept = [(line, bold) for line, bold in lines[start:] if not is_chrome(line)]
     while kept and kept[-1][1]:
         kept.pop()
@@ -166,12 +170,16 @@ def read_markdown(text: str) -> Fields:
     end = next((i for i, line in enumerate(raw) if line.strip(" \t") == "\ufeff"), len(raw))
     content = "\n".join(line for line in raw[:end] if not _LINK_ONLY_RE.match(line))
     lines = _until_end([line for line, _ in _markdown_lines(content)])
-    paragraphs = _article(lines[_headline_index(lines, title) :], title)
+    headline = _headline_index(lines, title)
+    paragraphs = _article(lines[headline:], title)
     url = _meta_str(meta, "original_url") or _meta_str(meta, "url")
     feed = _meta_str(meta, "source")
+    day = _page_dateline(lines[headline : headline + 6]) if headline else None
     return _fields(
         meta,
         title=title,
+        day=day,
+        date_source="byline" if day else "front_matter",
         source=feed_site_name(feed) if feed else host_source(url),
         feed=feed,
         url=url,
@@ -354,7 +362,10 @@ def strip_html_in_markdown(body: str) -> str:
 
 def _visible_text(html: str, parser: str) -> str:
     """The visible text of ``html``, with a line break around every block element."""
-    soup = BeautifulSoup(html, parser)
+    with warnings.catch_warnings():  # markdown bodies may look like XML or a bare URL
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, parser)
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         comment.extract()
     for tag in soup.find_all(_is_invisible):
@@ -419,6 +430,23 @@ def _page_byline_day(html: str) -> str | None:
     """Find a ``更新时间：2022年01月10日`` byline anywhere in a page's visible markup."""
     match = _PAGE_UPDATED_RE.search(re.sub(r"<[^>]*>", "", html))
     return to_cst_day(match["date"]) if match else None
+
+
+#: A page's dateline under its headline: "发布时间 : 2022-11-18 12:00:47", "发表于 2024年06月10日
+#: 00时03分", a bare "2024-09-13 17:25:05" or "*2023-8-7 20:4:40".
+_DATELINE_RE = re.compile(
+    r"^(?:.{0,40}(?:发布时间|发表于)\s*[:：]?\s*|\*?)(?P<date>\d{4}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))"
+    r"(?:\s*\d{1,2}(?::\d{1,2}){1,2}|\s*\d{1,2}时\d{1,2}分)?(?:\s.{0,30})?$"
+)
+
+
+def _page_dateline(lines: list[str]) -> str | None:
+    """Return the day of the first dateline among the lines right under a page's headline."""
+    for line in lines:
+        match = _DATELINE_RE.match(line)
+        if match and len(line) <= 80:
+            return to_cst_day(match["date"])
+    return None
 
 
 def _headline_index(lines: list[str], title: str) -> int:
@@ -513,24 +541,31 @@ def _meta_list(meta: dict, key: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in values if isinstance(item, str) and item.strip())
 
 
-def _wechat_header(lines: list[str], start: int) -> tuple[str, int]:
+def _wechat_header(lines: list[tuple[str, bool]], start: int, declared: str = "") -> tuple[str, int]:
     """Find the account's name in the header lines that follow a WeChat article's title.
 
-    The header is ``account``, ``原创 account`` or ``原创 author account``: after the 原创
-    badge two name-like lines are author and account, otherwise the first one is the account.
+    The header is ``account``, ``author account``, ``原创 account`` or ``原创 author
+    account``: of two name-like lines the second is the account, unless the first is the
+    account named in front matter. Bold lines (``**关键词**``) are article text, not names.
 
+    :param lines: ``(text, bold)`` per line, as from :func:`_markdown_lines`.
     :param start: index of the first line after the title.
+    :param declared: the front matter's ``source`` (an account name, or an aggregator's).
     :return: ``(account or "", index of the first line after the header)``.
     """
-    original = start < len(lines) and lines[start] == ORIGINAL_BADGE
-    if original:
+    if start < len(lines) and lines[start][0] == ORIGINAL_BADGE:
         start += 1
-    names = 0
-    while names < 2 and start + names < len(lines) and _is_account_name(lines[start + names]):
-        names += 1
-    if original and names == 2:
-        return lines[start + 1], start + 2
-    return (lines[start], start + 1) if names else ("", start)
+    names = []
+    while len(names) < 2 and start + len(names) < len(lines):
+        text, bold = lines[start + len(names)]
+        if bold or not _is_account_name(text):
+            break
+        names.append(text)
+    if not names:
+        return "", start
+    if declared in names:
+        return declared, start + names.index(declared) + 1
+    return names[-1], start + len(names)
 
 
 def _is_account_name(line: str) -> bool:
