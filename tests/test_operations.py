@@ -110,3 +110,8 @@ def test_data_file_is_versioned_and_consistent():
     # every spelling maps to a listed canonical name, and no slang is a known name
     assert set(known.lookup.values()) <= set(known.names)
     assert not known.not_operations & set(known.names)
+
+
+def test_quoted_english_operation_counts_alone():
+    text = "这一系列执法调查行动被称为“Operation Serengeti”，共逮捕1006人。"
+    assert extract_operations(text) == ("Operation Serengeti",)

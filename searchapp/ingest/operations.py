@@ -11,7 +11,7 @@ Two sources of names, both folded to one canonical name per operation:
   number word (三大, 两项) or a qualifier (系列, 集中, 集群) in between. Adjacent quoted names
   share the word: “斩链”“清源”“利剑”三大战役 names three, and so does a list joined by
   、，和 及 与 (“云剑”、“断流”和“拔钉”行动). A quoted name that itself ends in 行动 plus a
-  version (“断卡行动2.0”) counts alone.
+  version (“断卡行动2.0”) counts alone, and so does a quoted “Operation Serengeti”.
 
 Canonical names (:func:`canonical_operation`): NFKC, Traditional folded to Simplified
 (OpenCC), a version suffix such as 2.0 dropped; a known operation gets its name from the data
@@ -35,7 +35,7 @@ from searchapp.ingest.script import to_simplified
 
 #: Operation words after a quoted name (Simplified and Traditional).
 _SUFFIX = r"(?P<word>专项行动|專項行動|行动|行動|战役|戰役|专案|專案|会战|會戰)"
-_NAME = r"[^“”\"「」『』\n，。,、；;：:！？!?（）()]{1,12}"
+_NAME = r"[^“”\"「」『』\n，。,、；;：:！？!?（）()]{1,24}"
 _QUOTED = rf"“{_NAME}”|\"{_NAME}\"|「{_NAME}」|『{_NAME}』"
 #: What may stand between the quoted names of a list: “云剑”、“断流”和“拔钉”行动.
 _LIST_SEPARATOR = r"[、，,\s]*(?:以及|和|及|与|與)?\s*"
@@ -50,6 +50,8 @@ _VERSION_SUFFIX_RE = re.compile(rf"{_VERSION}$")
 _YEAR_SUFFIX_RE = re.compile(r"^(?P<base>.+?)[\s\-—–]*(?P<year>(?:19|20)\d{2})$")
 _ACTION_SUFFIX_RE = re.compile(r"(专项行动|行动)$")
 _OPERATION_WORD_RE = re.compile(r"(行动|战役|专案|会战)$")
+#: A quoted English operation name: “Operation Serengeti”.
+_OPERATION_PREFIX_RE = re.compile(r"^Operation\s+\S")
 
 #: The data file, shipped inside the package.
 DATA_FILE = "operations.yaml"
@@ -152,7 +154,9 @@ def extract_operations(text: str, declared: tuple[str, ...] = ()) -> tuple[str, 
                 continue
             if run["suffix"]:
                 mentions.append((position, canonical_operation(name, run["word"])))
-            elif _VERSIONED_ACTION_RE.match(name) or _known_name(_fold(name)):
+            elif _VERSIONED_ACTION_RE.match(name) or _known_name(_fold(name)) or (
+                _OPERATION_PREFIX_RE.match(name)
+            ):
                 mentions.append((position, canonical_operation(name)))
     for match in _known_unquoted_re().finditer(text):
         mentions.append((match.start(), canonical_operation(match["name"])))

@@ -392,7 +392,8 @@ def _is_invisible(tag: Tag) -> bool:
 
 #: A markdown line made only of links and images (navigation, logos, share buttons).
 _LINK_ONLY_RE = re.compile(
-    r"^\s*(?:[*+-]|\d+\.)?\s*(?:#{1,6}\s*)?(?:(?:!?\[(?:[^\]]|\]\([^)]*\))*\]\([^)]*\)|[|/·•])\s*)+$"
+    r"^\s*(?:[*+-]|\d+\.)?\s*(?:#{1,6}\s*)?"
+    r"(?:(?:!?\[(?:[^\[\]]|!\[[^\]]*\]\([^)]*\))*\]\([^)]*\)|[|/·•])\s*)+$"
 )
 #: A page title's badge and site suffix: "[视频]…_CCTV节目官网-CCTV-1_央视网(cctv.com)".
 _TITLE_BADGE_RE = re.compile(r"^\s*[\[【](?:视频|組圖|组图|图文)[\]】]\s*")
