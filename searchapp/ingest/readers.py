@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 import trafilatura
 from bs4 import BeautifulSoup
+from lxml import etree
 from bs4 import Comment
 from bs4 import MarkupResemblesLocatorWarning
 from bs4 import XMLParsedAsHTMLWarning
@@ -203,20 +204,9 @@ def read_html_page(text: str) -> Fields:
     * url: the canonical link, else a page variable holding the page's address;
     * the byline block (来源/更新时间/视频简介) is metadata and leaves the body.
     """
-    extracted = trafilatura.bare_extraction(
-        text,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        favor_precision=True,
-        deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    data = extracted.as_dict() if extracted is not None else {}
+    data, paragraphs_found = _trafilatura_article(text)
     title = _page_title(data.get("title") or "")
-    lines = [line for line in map(_clean, (data.get("text") or "").split("\n")) if line]
+    lines = [line for line in map(_clean, paragraphs_found) if line]
     byline_source, byline_day, lines = _page_byline(lines)
     if not byline_day:
         byline_day = _page_byline_day(text)
@@ -401,6 +391,45 @@ _TITLE_SITE_SUFFIX_RE = re.compile(r"\s*[_|]\s*[^_|]*(?:央视网|CCTV|cctv|网�
 #: A page byline: "来源：央视网 更新时间：2024年08月10日 19:26" (on one line or two).
 _PAGE_SOURCE_RE = re.compile(r"^来源[:：]\s*(?P<name>[^\s]{2,20})(?:\s+|$)")
 _PAGE_UPDATED_RE = re.compile(r"(?:更新时间|发布时间)[:：]\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2})")
+
+
+#: Block elements of trafilatura's XML output, one paragraph each.
+_TRAFILATURA_BLOCKS = frozenset({"p", "head", "item", "quote", "row", "code", "cell"})
+
+
+def _trafilatura_article(html: str) -> tuple[dict[str, str], list[str]]:
+    """Run trafilatura on a page: its metadata and the article's paragraphs.
+
+    The XML output is parsed (entities decoded once by lxml) rather than the text output,
+    whose conversion unescapes a second time (``&amp;lt;`` would become ``<``).
+
+    :return: ``(metadata, paragraphs)``: the ``<doc>`` attributes (title, date, url,
+        sitename, …; ``{}`` when trafilatura finds no article) and the paragraph texts.
+    """
+    xml = trafilatura.extract(
+        html,
+        output_format="xml",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_precision=True,
+        deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if not xml:
+        return {}, []
+    document = etree.fromstring(xml.encode("utf-8"))
+    main = document.find("main")
+    paragraphs = []
+    if main is not None:
+        for element in main.iter():
+            if element.tag in _TRAFILATURA_BLOCKS and not any(
+                child.tag in _TRAFILATURA_BLOCKS for child in element
+            ):
+                paragraphs.append("".join(element.itertext()))
+    return dict(document.attrib), paragraphs
 
 
 def _page_title(title: str) -> str:
