@@ -47,7 +47,8 @@ CHROME_PATTERNS = (
     # web-page furniture around an article: view counters, bare timestamps and numbers,
     # close buttons, translation notices, "Author:" and "所属地" badges
     re.compile(r"^阅读量\s*[:：]?\s*\d+$|^本文已被查看\s*\d+\s*次$"),
-    re.compile(r"^\*?\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?$|^\d+$|^[xX×]$"),
+    re.compile(r"^\*?\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{1,2}(:\d{1,2})?$|^\d+$|^[xX×]$"),
+    re.compile(r"扫码关注我们$|^打开微信扫一扫后点击右上角即可分享"),
     re.compile(r"^发布时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}[\s\d:]*$"),
     re.compile(r"^译文仅供参考|^所属地\s|^Author:\s"),
 )
@@ -67,6 +68,7 @@ END_MARKERS = (
     re.compile(r"^本文翻译自|^本文由\S{1,20}原创发布|^商务合作[，,:：]|^如有侵权请联系"),
     re.compile(r"^本站提到的所有注册商标|^Copyright\s*©|^©\s|^本站4hou\.com|^本站由阿里云"),
     re.compile(r"^請加入成為眾新聞的月費訂戶|^请加入成为众新闻的月费订户"),  # Citizen News footer
+    re.compile(r"^感谢您的支持，我会继续努力的"),  # 4hou's tip box under the article
     re.compile(r"^\+\s*加入我的收藏|^文章来源[:：]\s*https?://|^分享到[:：]?$"),
 )
 
