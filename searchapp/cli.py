@@ -196,6 +196,92 @@ def _terminal(markup: Markup, bold: bool = False) -> str:
     return "".join(pieces)
 
 
+@cli.command("inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list of the documents, each shaped like /api/documents/<id>.")
+@click.option("--lines", "line_count", default=3, show_default=True, type=int,
+              help="Body lines shown at the start and at the end.")
+def inspect_command(files: tuple[Path, ...], as_json: bool, line_count: int):
+    """Show what the indexer extracts from each file, and why.
+
+    Prints every field, the first and last lines of the body and the lines dropped as page
+    chrome; a file that yields no document shows the reason it is skipped. Folders are read
+    as by `searchapp index`. With --json: a list of the documents (body included); skipped
+    files are reported on stderr.
+
+    Example: searchapp inspect seeds/000_4ee526ae3c740427.txt --json
+    """
+    from searchapp.ingest import IngestError
+    from searchapp.ingest import extract_file
+    from searchapp.ingest import iter_files
+
+    try:
+        paths = list(iter_files(files))
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from None
+    documents = []
+    for path in paths:
+        for extraction in extract_file(path):
+            if as_json:
+                if extraction.document:
+                    documents.append(extraction.document.to_dict())
+                else:
+                    click.echo(f"skipped {extraction.error}", err=True)
+                continue
+            _print_extraction(path, extraction, line_count)
+    if as_json:
+        click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
+
+
+def _print_extraction(path: Path, extraction, line_count: int) -> None:
+    """Print one extraction for a person: fields, body ends, dropped chrome."""
+    document = extraction.document
+    click.echo(click.style(f"== {path}", bold=True) + f"  [{extraction.format or '?'}]")
+    if document is None:
+        click.echo(click.style(f"   skipped: {extraction.error.reason}", fg="red"))
+    else:
+        fields = document.to_dict()
+        body = fields.pop("body")
+        for key, value in fields.items():
+            if isinstance(value, list):
+                value = ", ".join(map(str, value)) if value else "(none)"
+            click.echo(f"   {key:<12} {value if value not in (None, '') else '(none)'}")
+        paragraphs = body.split("\n\n")
+        click.echo(f"   body         {len(body)} characters, {len(paragraphs)} paragraphs")
+        shown = paragraphs if len(paragraphs) <= 2 * line_count else (
+            paragraphs[:line_count] + ["…"] + paragraphs[-line_count:])
+        for paragraph in shown:
+            click.echo("   | " + (paragraph if len(paragraph) <= 120 else paragraph[:119] + "…"))
+    if extraction.dropped:
+        click.echo(f"   dropped as chrome: {len(extraction.dropped)} lines")
+        for line in extraction.dropped[:12]:
+            click.echo(click.style("   - " + (line if len(line) <= 100 else line[:99] + "…"), dim=True))
+        if len(extraction.dropped) > 12:
+            click.echo(click.style(f"   - … and {len(extraction.dropped) - 12} more", dim=True))
+    click.echo()
+
+
+@cli.command("evaluate-ingest")
+@click.option("--labels", "labels_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Labels file (default: tests/labels/ingest-labels.yaml).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder the labels' paths are relative to (default: the repository).")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every disagreement.")
+def evaluate_ingest_command(labels_path: Path | None, root: Path | None, show_errors: bool):
+    """Measure extraction against hand-written labels: precision and recall per field.
+
+    Example: searchapp evaluate-ingest --errors
+    """
+    from searchapp.ingest import evaluate
+
+    try:
+        report = evaluate.evaluate(labels_path or evaluate.DEFAULT_LABELS, root)
+    except evaluate.LabelsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(evaluate.format_report(report, show_errors=show_errors))
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")

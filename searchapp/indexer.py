@@ -15,8 +15,8 @@ run, never half of it, and a run that fails or is killed changes nothing. ``rebu
 ``CURRENT`` (``os.replace``); the previous generation is kept for searchers that still have it
 open, older ones are deleted.
 
-Exact duplicates (the same normalized body in several files, e.g. one press release reprinted
-by several outlets) are all stored, but only one of them, the *representative*, is searchable;
+Exact duplicates (the same normalized title and body in several files, e.g. one press release
+reprinted by several outlets) are all stored, but only one of them, the *representative*, is searchable;
 the others are flagged ``duplicate`` and listed as its :attr:`Document.copies`.
 """
 
@@ -44,7 +44,7 @@ from searchapp.analysis import normalize
 from searchapp.document import Document
 from searchapp.ingest import IngestError
 from searchapp.ingest import iter_files
-from searchapp.ingest import read_file
+from searchapp.ingest import extract_file
 from searchapp.schema import build_schema
 from searchapp.schema import document_fields
 from searchapp.schema import stored_document
@@ -105,12 +105,14 @@ class IndexReport:
 
 
 def content_key(document: Document) -> str:
-    """Return the key under which exact duplicates meet: a hash of the normalized body.
+    """Return the key under which exact duplicates meet: a hash of the normalized title and
+    body.
 
     Width, case and whitespace do not count, so a reprint that only re-spaced the text or
-    turned full-width digits half-width is still the same article.
+    turned full-width digits half-width is still the same article; a different headline
+    over the same text is a different document (short notices often share one sentence).
     """
-    text = "".join(normalize(document.body).split())
+    text = "".join(normalize(f"{document.title}\n{document.body}").split())
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -270,13 +272,19 @@ def index_paths(
 
 
 def _index_file(file: Path, abspath: str, changed: bool, batch: _Batch, report: IndexReport) -> int:
-    """Read one new or changed file and write its documents; return how many."""
-    try:
-        documents = read_file(file)
-    except IngestError as error:
-        reason = error.reason + ("; the previous version stays indexed" if changed else "")
-        report.skipped.append((error.path, reason))
+    """Read one new or changed file and write its documents; return how many.
+
+    Items of a multi-item file that yield nothing are reported as skipped; a file that
+    yields no document at all keeps its previous version, if it had one.
+    """
+    extractions = extract_file(file)
+    documents = [extraction.document for extraction in extractions if extraction.document]
+    errors = [extraction.error for extraction in extractions if extraction.error]
+    if not documents:
+        suffix = "; the previous version stays indexed" if changed else ""
+        report.skipped += [(error.path, error.reason + suffix) for error in errors]
         return 0
+    report.skipped += [(error.path, error.reason) for error in errors]
     if changed:
         batch.writer.delete_by_term("abspath", abspath)
         report.updated += 1

@@ -74,8 +74,10 @@ def test_a_second_run_reads_only_new_and_changed_files(corpus, index_dir, monkey
     (corpus / SEED_000).unlink()
     shutil.copy(Path(__file__).parent.parent / "seeds" / SEED_000, corpus / "new name.txt")
     read = []
-    real_read_file = indexer.read_file
-    monkeypatch.setattr(indexer, "read_file", lambda path: read.append(path.name) or real_read_file(path))
+    real_extract_file = indexer.extract_file
+    monkeypatch.setattr(
+        indexer, "extract_file", lambda path: read.append(path.name) or real_extract_file(path)
+    )
 
     report = index_paths([corpus], index_dir)
 
@@ -191,7 +193,7 @@ def test_a_failed_run_leaves_the_index_as_it_was(corpus, index_dir, monkeypatch)
     def explode(path):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(indexer, "read_file", explode)
+    monkeypatch.setattr(indexer, "extract_file", explode)
     for rebuild in (False, True):
         with pytest.raises(RuntimeError):
             index_paths([corpus], index_dir, rebuild=rebuild)

@@ -195,7 +195,7 @@ def test_iter_files_missing_path_raises(tmp_path):
     ("content", "reason"),
     [
         (b"   \n\n", "empty file"),
-        (b"---\ntitle: \xe5\x8f\xaa\xe6\x9c\x89\xe6\xa0\x87\xe9\xa2\x98\n---\n", "no body found"),
+        (b"---\ntitle: \xe5\x8f\xaa\xe6\x9c\x89\xe6\xa0\x87\xe9\xa2\x98\n---\n", "no article text (empty body)"),
         (b"---\ndate: 2024-01-01\n---\n\xe6\xad\xa3\xe6\x96\x87\n", "no title found"),
         (b"\x01\x02\x03\x04\x05\x06\x07\x08 plain words", "binary or undecodable"),
     ],
@@ -242,7 +242,7 @@ def test_front_matter_with_bom_crlf_and_leading_blank_lines(tmp_path):
     path.write_bytes(text.encode("utf-8-sig"))
     (document,) = read_file(path)
     assert (document.title, document.date, document.body) == ("带BOM的通报", "2024-09-10", "正文。")
-    assert document.operations == ("护航",)
+    assert document.operations == ("护航行动",)
     assert "title" not in document.body
 
 

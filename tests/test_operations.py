@@ -17,7 +17,7 @@ from searchapp.ingest.operations import extract_operations
         ("纵深推进“云剑”、“断流”和“拔钉”行动。", ("云剑", "断流", "拔钉")),
         ("开展“猎狐”及“天网”行动。", ("猎狐", "天网")),
         ("纵深推进“云剑”、“断流”、“拔钉”等专项行动。", ("云剑", "断流", "拔钉")),
-        ("强力推进“断流”专案，组织“夏收”会战。", ("断流", "夏收")),
+        ("强力推进“断流”专案，组织“夏收”会战。", ("断流", "夏收会战")),
         ("开展“猎狐”系列行动和“长城”集中行动。", ("猎狐", "长城")),
         ("开展“昆仑2023”专项行动。", ("昆仑2023",)),
         ("工信部持续推进“断卡行动2.0”。", ("断卡",)),
@@ -25,7 +25,12 @@ from searchapp.ingest.operations import extract_operations
         ("开展「斷卡」行動。", ("断卡",)),
         ('开展"清朗"专项行动。', ("清朗",)),
         ("延续“云剑－2023”行动成果。", ("云剑-2023",)),
-        ("开展“天网 2024”专项行动。", ("天网 2024",)),
+        ("开展“天网 2024”专项行动。", ("天网2024",)),
+        ("开展“护航”行动，又开展“春雷”专项行动。", ("护航行动", "春雷行动")),
+        ("部署夏季治安打击整治“百日行动”。", ("百日行动",)),
+        ("开展“百日行动”。", ("百日行动",)),
+        ("深化“云剑-2022”行动和净网2023专项行动。", ("云剑-2022", "净网2023")),
+        ("开展「護航」行動。", ("护航行动",)),
         ("开展“断卡”行动，部署“断卡2.0”专项行动，推进断卡行动2.0。", ("断卡",)),
         ("“拔钉”行动之后，又开展“断流”行动，再次开展“拔钉”行动。", ("拔钉", "断流")),
     ],
@@ -76,9 +81,37 @@ def test_declared_slang_is_dropped():
         ("断卡专项行动", "断卡"),
         ("斷卡行動", "断卡"),
         ("云剑－2023", "云剑-2023"),
-        ("  天网   2024 ", "天网 2024"),
+        ("  天网   2024 ", "天网2024"),
         ("行动", "行动"),
+        ("护航行动", "护航行动"),
+        ("護航行動", "护航行动"),
+        ("百日行动", "百日行动"),
+        ("夏季治安打击整治百日行动", "百日行动"),
+        ("净网2023", "净网2023"),
+        ("云剑 2022", "云剑-2022"),
     ],
 )
 def test_canonical_operation(name, canonical):
     assert canonical_operation(name) == canonical
+
+
+def test_canonical_keeps_the_operation_word_of_unknown_names():
+    assert canonical_operation("护航", "专项行动") == "护航行动"
+    assert canonical_operation("夏收", "会战") == "夏收会战"
+    assert canonical_operation("断卡", "专项行动") == "断卡"
+
+
+def test_data_file_is_versioned_and_consistent():
+    from searchapp.ingest.operations import known_operations
+
+    known = known_operations()
+    assert known.version == "2026-01"
+    assert {"断卡", "云剑", "净网", "昆仑", "百日行动"} <= set(known.names)
+    # every spelling maps to a listed canonical name, and no slang is a known name
+    assert set(known.lookup.values()) <= set(known.names)
+    assert not known.not_operations & set(known.names)
+
+
+def test_quoted_english_operation_counts_alone():
+    text = "这一系列执法调查行动被称为“Operation Serengeti”，共逮捕1006人。"
+    assert extract_operations(text) == ("Operation Serengeti",)

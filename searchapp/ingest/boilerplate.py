@@ -27,6 +27,13 @@ CHROME_LINES = frozenset(
         "微信扫一扫可打开此内容，", "，轻点两下取消赞", "，轻点两下取消在看",
         # share buttons and list widgets of news sites
         "点击右上角微信好友", "朋友圈", "请使用浏览器分享功能进行分享", "加载更多",
+        # WeChat's verification wall: a crawl that got no article ("环境异常" shells)
+        "环境异常", "当前环境异常，完成验证后即可继续访问。", "去验证",
+        # placeholders of a transcript scraper that found no page
+        "TITLE NOTFOUND", "CONTENT NOTFOUND",
+        "该内容已被发布者删除", "此内容因违规无法查看", "此内容被多人投诉，相关的内容无法进行查看。",
+        # site chrome of web pages converted to markdown (安全客, FreeBuf, 4hou, unSafe.sh)
+        "译文声明", "本文是翻译文章", "黑夜模式", "收藏", "收藏*", "展开更多", "关 注",
     }
 )
 
@@ -37,6 +44,13 @@ CHROME_PATTERNS = (
     re.compile(r"^正在阅读[:：]"),  # "now reading: <title>" bar above news pages
     re.compile(r"^原标题[:：]"),  # Sina's repeat of the headline
     re.compile(r"^首页\s*[>＞]|^\S{1,12}(\s*[>＞]\s*\S{1,12}){2,}$"),  # breadcrumbs: 首页> 法治频道> 正文
+    # web-page furniture around an article: view counters, bare timestamps and numbers,
+    # close buttons, translation notices, "Author:" and "所属地" badges
+    re.compile(r"^阅读量\s*[:：]?\s*\d+$|^本文已被查看\s*\d+\s*次$"),
+    re.compile(r"^\*?\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{1,2}(:\d{1,2})?$|^\d+$|^[xX×]$"),
+    re.compile(r"扫码关注我们$|^打开微信扫一扫后点击右上角即可分享"),
+    re.compile(r"^发布时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}[\s\d:]*$"),
+    re.compile(r"^译文仅供参考|^所属地\s|^Author:\s"),
 )
 
 #: Lines that close the article: the line and everything after it are dropped.
@@ -50,6 +64,12 @@ END_MARKERS = (
     re.compile(r"^(发表回复|发表评论)$|您的邮箱地址不会被公开"),  # comment forms
     re.compile(r"^联系我们$"),
     re.compile(r"^预览时标签不可点$"),  # first line of the WeChat UI tail
+    re.compile(r"^(往期推荐|往期回顾|精彩推荐|热门推荐|热门文章|最新文章|相关热文|优质文章|文章目录|TA的文章)$"),
+    re.compile(r"^本文翻译自|^本文由\S{1,20}原创发布|^商务合作[，,:：]|^如有侵权请联系"),
+    re.compile(r"^本站提到的所有注册商标|^Copyright\s*©|^©\s|^本站4hou\.com|^本站由阿里云"),
+    re.compile(r"^請加入成為眾新聞的月費訂戶|^请加入成为众新闻的月费订户"),  # Citizen News footer
+    re.compile(r"^感谢您的支持，我会继续努力的"),  # 4hou's tip box under the article
+    re.compile(r"^\+\s*加入我的收藏|^文章来源[:：]\s*https?://|^分享到[:：]?$"),
 )
 
 #: Substrings that identify an outlet's page template -> that outlet's name.
@@ -71,6 +91,27 @@ WECHAT_URL_RE = re.compile(r"^https?://mp\.weixin\.qq\.com/")
 
 #: The badge WeChat shows before an original article's author and account names.
 ORIGINAL_BADGE = "原创"
+
+#: Host names (and their parent domains) -> the outlet's name, for documents whose URL is
+#: the only clue to the outlet (Citizen News archives, tv.cctv.com pages).
+HOST_SOURCES = {
+    "hkcnews.com": "眾新聞",
+    "cctv.com": "央视网",
+    "news.cn": "新华网",
+    "xinhuanet.com": "新华网",
+    "people.com.cn": "人民网",
+    "chinanews.com.cn": "中国新闻网",
+    "thepaper.cn": "澎湃新闻",
+    "sina.com.cn": "新浪",
+    "gmw.cn": "光明网",
+}
+
+#: Page variables that hold a page's own address when it has no canonical link:
+#: tv.cctv.com item pages (``var commentUrl = "https://tv.cctv.com/…shtml";``).
+PAGE_URL_RES = (re.compile(r"""var\s+commentUrl\s*=\s*["'](?P<url>https?://[^"']+)["']"""),)
+
+#: Separators between a feed's name and its tagline: "安全客-有思想的安全新媒体".
+FEED_TAGLINE_RE = re.compile(r"\s*(?:\s[-–—|]\s|[–—]|(?<=[\u4e00-\u9fff])-)\s*")
 
 #: CSS classes of HTML containers that hold chrome (Sina's QR box and editor line).
 CHROME_CLASS_RE = re.compile(r"^(appendQr_|article-editor$)")
@@ -108,6 +149,45 @@ def reprint_url(text: str) -> str:
     """Return the URL of a "转载请注明出处:URL" line, or ``""``."""
     match = REPRINT_URL_RE.search(text)
     return match["url"] if match else ""
+
+
+def host_source(url: str) -> str:
+    """Name the outlet of a URL from :data:`HOST_SOURCES` (sub-domains included).
+
+    >>> host_source("https://tv.cctv.com/2022/01/10/VIDE1.shtml")
+    '央视网'
+
+    :return: the outlet's name, or ``""`` for an unknown or malformed URL.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+    while host:
+        if host in HOST_SOURCES:
+            return HOST_SOURCES[host]
+        host = host.partition(".")[2]
+    return ""
+
+
+def page_url(html: str) -> str:
+    """Return a page's own address from a page variable (:data:`PAGE_URL_RES`), or ``""``."""
+    for pattern in PAGE_URL_RES:
+        match = pattern.search(html)
+        if match:
+            return match["url"]
+    return ""
+
+
+def feed_site_name(feed: str) -> str:
+    """Drop a feed title's tagline, keeping the site's name.
+
+    >>> feed_site_name("奇客Solidot–传递最新科技情报"), feed_site_name("unSafe.sh - 不安全")
+    ('奇客Solidot', 'unSafe.sh')
+    """
+    return FEED_TAGLINE_RE.split(feed.strip(), maxsplit=1)[0].strip() or feed.strip()
 
 
 def _is_punctuation(line: str) -> bool:
