@@ -55,7 +55,7 @@ GENERATION_PREFIX = "gen-"
 #: How long a second index run waits for the first to finish before giving up.
 LOCK_TIMEOUT_S = 30.0
 #: Memory the Whoosh writer may use for its buffers, megabytes.
-WRITER_LIMIT_MB = 256
+WRITER_LIMIT_MB = 64
 
 
 class IndexNotFound(Exception):
