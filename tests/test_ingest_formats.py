@@ -266,11 +266,25 @@ def test_both_cctv_page_templates(name):
 
 
 @needs_corpus
-def test_accuracy_sample_meets_the_target():
+def test_a_cctv_page_with_its_byline_outside_the_article_block():
+    # 2022 pages with an empty commentUrl: the 来源/更新时间 byline sits outside
+    # content_area, the address only in <meta name="contentid">, and the article block is
+    # framed by 主要内容 and 编辑：… 责任编辑：… (found by the held-out accuracy sample).
+    name = "VIDEVO0YpXR0nYC2gs54qe9G220703.shtml"
+    (document,) = read_file(CORPUS / "cctv-xwlb" / "dump_htmls" / name)
+    assert (document.source, document.date) == ("央视网", "2022-07-03")
+    assert document.url == f"https://tv.cctv.com/2022/07/03/{name}"
+    assert document.body.startswith("央视网消息（新闻联播）：美国俄亥俄州阿克伦")
+    assert "编辑" not in document.body.split("\n\n")[-1]
+
+
+@needs_corpus
+@pytest.mark.parametrize("labels", ["ingest-labels.yaml", "ingest-labels-heldout.yaml"])
+def test_accuracy_samples_meet_the_target(labels):
     from searchapp.ingest import evaluate
 
-    report = evaluate.evaluate(evaluate.DEFAULT_LABELS)
-    assert report.documents >= 80
+    report = evaluate.evaluate(evaluate.DEFAULT_LABELS.parent / labels)
+    assert report.documents >= 40
     low = {name: (round(score.precision, 3), round(score.recall, 3))
            for name, score in report.scores.items() if min(score.precision, score.recall) < 0.95}
     assert low == {}

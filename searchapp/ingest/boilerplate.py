@@ -34,6 +34,8 @@ CHROME_LINES = frozenset(
         "该内容已被发布者删除", "此内容因违规无法查看", "此内容被多人投诉，相关的内容无法进行查看。",
         # site chrome of web pages converted to markdown (安全客, FreeBuf, 4hou, unSafe.sh)
         "译文声明", "本文是翻译文章", "黑夜模式", "收藏", "收藏*", "展开更多", "关 注",
+        # tv.cctv.com 2022 pages: the label above the article
+        "主要内容",
     }
 )
 
@@ -56,6 +58,7 @@ CHROME_PATTERNS = (
 #: Lines that close the article: the line and everything after it are dropped.
 END_MARKERS = (
     re.compile(r"^\[?\s*(责编|责任编辑)[:：]"),  # [ 责编:… ] / 责任编辑：…
+    re.compile(r"^编辑[:：]\s*\S{1,10}\s+责任编辑[:：]"),  # tv.cctv.com: 编辑：刘珊 责任编辑：刘亮
     re.compile(r"^阅读剩余全文"),
     re.compile(r"^(相关阅读|相关推荐|相关新闻|相关文章|推荐阅读|延伸阅读|猜你喜欢)$"),
     re.compile(r"^您此时的心情"),  # reaction widget (开心/难过/点赞…)
@@ -109,6 +112,11 @@ HOST_SOURCES = {
 #: Page variables that hold a page's own address when it has no canonical link:
 #: tv.cctv.com item pages (``var commentUrl = "https://tv.cctv.com/…shtml";``).
 PAGE_URL_RES = (re.compile(r"""var\s+commentUrl\s*=\s*["'](?P<url>https?://[^"']+)["']"""),)
+#: A tv.cctv.com page id (``<meta name="contentid" content="VIDE…220703">``) ends with the
+#: page's day (YYMMDD), from which its address follows when no variable holds it.
+CCTV_CONTENT_ID_RE = re.compile(
+    r"""<meta\s+name=["']contentid["']\s+content=["'](?P<id>VIDE\w+?(?P<yy>\d\d)(?P<mm>\d\d)(?P<dd>\d\d))["']"""
+)
 
 #: Separators between a feed's name and its tagline: "安全客-有思想的安全新媒体".
 FEED_TAGLINE_RE = re.compile(r"\s*(?:\s[-–—|]\s|[–—]|(?<=[\u4e00-\u9fff])-)\s*")
@@ -173,11 +181,18 @@ def host_source(url: str) -> str:
 
 
 def page_url(html: str) -> str:
-    """Return a page's own address from a page variable (:data:`PAGE_URL_RES`), or ``""``."""
+    """Return a page's own address from a page variable (:data:`PAGE_URL_RES`) or, on
+    tv.cctv.com, from the page id (:data:`CCTV_CONTENT_ID_RE`); ``""`` when neither."""
     for pattern in PAGE_URL_RES:
         match = pattern.search(html)
         if match:
             return match["url"]
+    content = CCTV_CONTENT_ID_RE.search(html)
+    if content:
+        return (
+            f"https://tv.cctv.com/20{content['yy']}/{content['mm']}/{content['dd']}/"
+            f"{content['id']}.shtml"
+        )
     return ""
 
 

@@ -209,7 +209,7 @@ def read_html_page(text: str) -> Fields:
     lines = [line for line in map(_clean, paragraphs_found) if line]
     byline_source, byline_day, lines = _page_byline(lines)
     if not byline_day:
-        byline_day = _page_byline_day(text)
+        byline_source, byline_day = _page_byline_anywhere(text, byline_source)
     paragraphs = _article(_until_end(lines), title)
     url = data.get("url") or page_url(text)
     day = byline_day or to_cst_day(data.get("date") or "")
@@ -456,10 +456,19 @@ def _page_byline(lines: list[str]) -> tuple[str, str | None, list[str]]:
     return "", None, lines
 
 
-def _page_byline_day(html: str) -> str | None:
-    """Find a ``更新时间：2022年01月10日`` byline anywhere in a page's visible markup."""
-    match = _PAGE_UPDATED_RE.search(re.sub(r"<[^>]*>", "", html))
-    return to_cst_day(match["date"]) if match else None
+def _page_byline_anywhere(html: str, source: str) -> tuple[str, str | None]:
+    """Find a ``来源：央视网  更新时间：2022年01月10日`` byline anywhere in a page's markup,
+    for pages whose byline sits outside the article block.
+
+    :return: ``(source, day)``: the byline's source (``source`` when it names none) and day.
+    """
+    text = re.sub(r"<[^>]*>", "\n", html)
+    match = _PAGE_UPDATED_RE.search(text)
+    if not match:
+        return source, None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    named = _PAGE_SOURCE_RE.match(text[line_start : match.start()].strip())
+    return (named["name"] if named and not source else source), to_cst_day(match["date"])
 
 
 #: A page's dateline under its headline: "发布时间 : 2022-11-18 12:00:47", "发表于 2024年06月10日
