@@ -69,7 +69,7 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the Python package playwright is not installed (pip install '.[test]')")
-    if not Path(CHROMIUM).exists():
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
