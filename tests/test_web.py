@@ -509,14 +509,24 @@ def test_malformed_query_says_what_to_fix(client, q, hint, fixed):
 
 
 def test_query_fixes_for_quotes_and_long_queries(app):
+    from searchapp.schema import build_schema
     from searchapp.web.pages import query_fixes
 
+    schema = build_schema()
     with app.test_request_context():
-        fixes = query_fixes('"断卡 OR')
+        fixes = query_fixes('NOT NOT "断卡', schema)
         assert any("引号" in hint and "不成对" in hint for hint in fixes["hints"])
         assert any("不能连用或放在末尾" in hint for hint in fixes["hints"])
         assert fixes["fixed_query"] == "断卡"
-        assert "最长 500 个字符" in query_fixes("诈" * 501)["hints"][0]
+        assert "最长 500 个字符" in query_fixes("诈" * 501, schema)["hints"][0]
+
+
+def test_a_refused_parameter_does_not_blame_the_query(client):
+    response = client.get("/search", query_string={"q": "断卡 OR 断流", "page": "abc"})
+    assert "page must be a whole number" in assert_error(response, 400)
+    text = response.get_data(as_text=True)
+    assert "改为搜索" not in text and "AND、OR、NOT" in text  # the general hint only
+    assert "页码和每页条数须为正整数" in text
 
 
 # --- hostile data -----------------------------------------------------------------------------

@@ -29,9 +29,9 @@ from whoosh import query as whoosh_query
 
 from searchapp.search import MAX_QUERY_CHARS
 from searchapp.search import MAX_RESULT_WINDOW
+from searchapp.search import DateHistogram
 from searchapp.search import QueryError
 from searchapp.search import SearchRequest
-from searchapp.search import DateHistogram
 from searchapp.search import SearchResults
 from searchapp.search import count_matches
 from searchapp.search import date_histogram
@@ -176,8 +176,8 @@ def search_page():
         searcher = get_searcher()
         results = search(searcher, search_request)
     except QueryError as error:
-        q = request.args.get("q", "").strip()
-        return render_template("search.html", error=str(error), **query_fixes(q)), 400
+        fixes = query_fixes(request.args.get("q", "").strip(), get_searcher().schema)
+        return render_template("search.html", error=str(error), **fixes), 400
     links = search_links(results)
     chart = date_chart(searcher, search_request) if results.total else None
     suggestions = [] if results.total else suggestions_for(searcher, results)
@@ -205,7 +205,9 @@ def document_page(doc_id: str):
     body_html, match_count = number_marks(
         [highlight(p, needles) for p in paragraphs(document.body)], first=1
     )
-    (title_html,), title_matches = number_marks([highlight(document.title, needles)], match_count + 1)
+    (title_html,), title_matches = number_marks(
+        [highlight(document.title, needles)], first=match_count + 1
+    )
     related = more_like_this(searcher, doc_id, limit=RELATED_COUNT)
     return render_template(
         "document.html",
@@ -407,13 +409,12 @@ def suggestions_for(searcher, results: SearchResults) -> list[Suggestion]:
     candidates: list[tuple[str, SearchRequest]] = []
     chips = [(name, value) for name, values in filters.items() for value in values]
     for name, value in chips:
-        candidates.append(
-            (f"去掉筛选“{FACET_LABELS[name]}：{value}”", dataclasses.replace(
-                r, page=1, **{FILTER_FIELDS[name]: tuple(v for v in filters[name] if v != value)}
-            ))
-        )
+        kept = tuple(v for v in filters[name] if v != value)
+        without = dataclasses.replace(r, page=1, **{FILTER_FIELDS[name]: kept})
+        candidates.append((f"去掉筛选“{FACET_LABELS[name]}：{value}”", without))
     if len(chips) > 1:
-        candidates.append(("去掉全部筛选", dataclasses.replace(r, page=1, years=(), sources=(), operations=())))
+        unfiltered = dataclasses.replace(r, page=1, years=(), sources=(), operations=())
+        candidates.append(("去掉全部筛选", unfiltered))
     words = r.q.split()
     if len(words) > 1 and not re.search(r"[\"()“”]", r.q) and not _OPERATOR.search(r.q):
         for i, word in enumerate(words):
@@ -434,14 +435,18 @@ def suggestions_for(searcher, results: SearchResults) -> list[Suggestion]:
     return found[:MAX_SUGGESTIONS]
 
 
-def query_fixes(q: str) -> dict:
-    """Explain what to change in a query string the core refused, in Chinese.
+def query_fixes(q: str, schema) -> dict:
+    """Explain what to change in query string ``q``, in Chinese, when it is at fault.
 
     :returns: template variables ``hints`` (list of sentences, most specific first) and
         ``fixed_query`` / ``fixed_url`` (the words of ``q`` without operators, quotes,
-        brackets and wildcards, and its search URL), ``None`` when nothing is left or it is
-        ``q`` itself.
+        brackets and wildcards, and its search URL; ``None`` when nothing is left, or it is
+        ``q`` itself, or does not parse either). All empty when ``q`` parses and is not too
+        long: then another parameter was refused (``page=abc``) and the query is fine.
     """
+    nothing = {"hints": [], "fixed_query": None, "fixed_url": None}
+    if len(q) <= MAX_QUERY_CHARS and _parses(q, schema):
+        return nothing
     hints = []
     if len(q) > MAX_QUERY_CHARS:
         hints.append(f"查询最长 {MAX_QUERY_CHARS} 个字符，当前 {len(q)} 个：请删去一些词。")
@@ -467,13 +472,21 @@ def query_fixes(q: str) -> dict:
     )
     if not fixed.strip():
         hints.append("查询里没有可搜索的文字：请输入中文词语、人名、机构名或数字。")
-    fixed_ok = bool(fixed) and fixed != q and len(fixed) <= MAX_QUERY_CHARS
+    fixed_ok = fixed and fixed != q and len(fixed) <= MAX_QUERY_CHARS and _parses(fixed, schema)
     return {
         "hints": hints,
         "fixed_query": fixed if fixed_ok else None,
         "fixed_url": url_for("pages.search_page", q=fixed) if fixed_ok else None,
     }
 
+
+
+def _parses(q: str, schema) -> bool:
+    try:
+        parse_query(q, schema)
+    except QueryError:
+        return False
+    return True
 
 
 def needles_for(q: str, schema) -> list[str]:
