@@ -467,8 +467,10 @@ def more_like_this(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Hit]
     in Chinese they are mostly particles and counts (的, 名, 2024) that relate nothing.
 
     :returns: hits with ``rank`` 1, 2, … and the BM25F score of that OR query; their
-        snippets are the lead of the body (there is no query to highlight). Empty when the
-        id is unknown or the document has no usable key terms.
+        snippets are the lead of the body (there is no query to highlight). A title already
+        listed (or the document's own) is not listed again: reprints of one article have
+        other ids but the same title. Empty when the id is unknown or the document has no
+        usable key terms.
     """
     docnum = searcher.document_number(id=doc_id)
     if docnum is None or limit < 1:
@@ -481,8 +483,17 @@ def more_like_this(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Hit]
     if not terms:
         return []
     related = query.Or([query.Term("body", term, boost=weight) for term, weight in terms])
-    results = searcher.search(related, limit=limit, mask={docnum}, terms=False)
-    return [_hit(hit, [], rank=i + 1, scored=True) for i, hit in enumerate(results)]
+    # Reprints of one article under other ids share its title: list each title once.
+    seen_titles = {searcher.stored_fields(docnum).get("title", "")}
+    hits = []
+    for hit in searcher.search(related, limit=limit * 3, mask={docnum}, terms=False):
+        if hit.get("title", "") in seen_titles:
+            continue
+        seen_titles.add(hit.get("title", ""))
+        hits.append(_hit(hit, [], rank=len(hits) + 1, scored=True))
+        if len(hits) == limit:
+            break
+    return hits
 
 
 def _is_key_term(term: str) -> bool:

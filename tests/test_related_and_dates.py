@@ -134,3 +134,24 @@ def test_more_like_this_uses_no_particles_or_bare_numbers(tmp_path):
     with open_index(tmp_path / "index").searcher() as searcher:
         assert [hit.id for hit in more_like_this(searcher, "a")] == ["c"]
         assert more_like_this(searcher, "b") == []
+
+
+def test_more_like_this_lists_a_reprinted_title_once(tmp_path):
+    def doc(doc_id, title, body):
+        return Document(id=doc_id, path=f"{doc_id}.md", title=title, date=None, year=None,
+                        date_source=None, source="", feed="", origin="", url="",
+                        operations=(), body=body)
+
+    index_documents(
+        [
+            doc("a", "打击跑分平台", "警方打击跑分平台，抓获跑分团伙。"),
+            doc("b", "跑分团伙落网", "跑分团伙落网，跑分平台被查。"),
+            doc("c", "跑分团伙落网", "跑分团伙落网，跑分平台被查处。"),  # a reprint of b
+            doc("d", "打击跑分平台", "另一家转载：警方打击跑分平台。"),  # a's own title
+        ],
+        tmp_path / "index",
+    )
+    with open_index(tmp_path / "index").searcher() as searcher:
+        related = more_like_this(searcher, "a")
+        assert [hit.title for hit in related] == ["跑分团伙落网"]
+        assert [hit.rank for hit in related] == [1]

@@ -188,6 +188,20 @@ def test_facet_counts_add_up(client, query_string):
         assert all(0 < count <= total(text) for count in counts)
 
 
+def test_facet_values_beyond_the_first_few_are_behind_more(client, monkeypatch):
+    from searchapp.web import pages
+
+    monkeypatch.setattr(pages, "FACET_VISIBLE", 2)
+    text = get(client, "/search?q=断卡&operation=利剑")
+    section = text.split('<h2 id="facet-operation">', 1)[1].split("</section>", 1)[0]
+    shown, more = section.split('<details class="facet-more">', 1)
+    label = re.compile(r'<span class="facet-label">([^<]+)</span>')
+    # 利剑 is selected, so shown although it is not among the two most frequent.
+    assert label.findall(shown) == ["断卡", "拔钉", "利剑"]
+    assert "<summary>更多（3）</summary>" in more
+    assert sorted(label.findall(more)) == sorted(["斩链", "清源", "断流"])
+
+
 def test_filter_chip_removes_only_its_filter(client, seed_ids):
     text = get(client, "/search?q=断卡&year=2022&operation=拔钉&operation=断流&sort=date")
     chips = {a.attrs["aria-label"]: a.href for a in Page(text).with_class("chip-remove")}
@@ -569,7 +583,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "link", "body", "a", "header", "div", "form", "label",
     "input", "button", "main", "footer", "p", "code", "h1", "h2", "aside", "section", "ul",
     "li", "span", "nav", "ol", "time", "mark", "strong", "article", "dl", "dt", "dd",
-    "figure", "figcaption",
+    "figure", "figcaption", "details", "summary",
 }
 
 

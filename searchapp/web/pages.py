@@ -59,6 +59,8 @@ ERROR_HEADINGS = {
 }
 #: Page numbers shown on each side of the current one.
 PAGE_WINDOW = 2
+#: Facet values shown at once; the others are behind "更多" (selected ones are always shown).
+FACET_VISIBLE = 8
 #: Related documents listed under a document ("more like this").
 RELATED_COUNT = 5
 #: Most suggestions offered when a search finds nothing.
@@ -85,11 +87,16 @@ class FacetLink:
 
 @dataclass(frozen=True)
 class Facet:
-    """One facet of the sidebar: its name in URLs, its label and its values."""
+    """One facet of the sidebar: its name in URLs, its label and its values.
+
+    ``values`` are shown at once (the most frequent, and every selected one); ``more`` are
+    the rest, behind a "更多" disclosure (a ``<details>``: no script needed).
+    """
 
     name: str
     label: str
     values: list[FacetLink]
+    more: list[FacetLink] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -547,7 +554,9 @@ def search_links(results: SearchResults) -> dict:
     for name, values in results.facets.items():
         shown = values[:facet_size] + [v for v in values[facet_size:] if v.selected]
         links = [FacetLink(v.value, v.count, v.selected, toggle_url(name, v.value)) for v in shown]
-        facets.append(Facet(name, FACET_LABELS.get(name, name), links))
+        visible = [link for i, link in enumerate(links) if i < FACET_VISIBLE or link.selected]
+        more = [link for i, link in enumerate(links) if i >= FACET_VISIBLE and not link.selected]
+        facets.append(Facet(name, FACET_LABELS.get(name, name), visible, more))
     chips = [
         FilterChip(name, FACET_LABELS.get(name, name), value, toggle_url(name, value))
         for name, values in filters.items()
