@@ -466,6 +466,12 @@ def suggestions(text: str) -> list[tuple[str, str, list]]:
     return [(html.unescape(label), count, args(href)) for href, label, count in found]
 
 
+def test_no_sidebar_when_there_is_nothing_to_filter_by(client):
+    assert 'class="facets"' not in get(client, "/search?q=量子纠缠")
+    text = get(client, "/search?q=量子纠缠&year=2021")  # the active filter stays removable
+    assert 'class="facets"' in text and "去掉筛选 年份 2021" in text
+
+
 def test_no_results_suggest_dropping_each_filter_with_its_count(client):
     text = get(client, "/search?q=断卡&year=2021&operation=拔钉")
     assert total(text) == 0
