@@ -487,6 +487,7 @@ def more_like_this(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Hit]
     if not terms:
         return []
     related = query.Or([query.Term("body", term, boost=weight) for term, weight in terms])
+    related = _with_filters(related, SearchRequest())  # what any search leaves out, too
     # Reprints of one article under other ids share its title: list each title once.
     seen_titles = {stored.get("title", "")}
     hits = []
