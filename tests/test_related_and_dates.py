@@ -65,7 +65,7 @@ def test_histogram_counts_undated_documents_apart(tmp_path):
     documents = [
         Document(id=f"d{i}", path=f"{i}.md", title="通报", date=date,
                  year=int(date[:4]) if date else None, date_source="front_matter" if date else None,
-                 source="", feed="", origin="", url="", operations=(), body="警情通报。")
+                 source="", feed="", origin="", url="", operations=(), body=f"警情通报第{i}号。")
         for i, date in enumerate(["2019-12-31", "2020-01-01", "2020-01-02", None])
     ]
     index_documents(documents, tmp_path / "index")
