@@ -549,7 +549,8 @@ def date_histogram(
 
     :raises QueryError: the query string cannot be parsed (as :func:`search`).
     """
-    matches = searcher.docs_for_query(_with_filters(parse_query(request.q, searcher.schema), request))
+    filtered = _with_filters(parse_query(request.q, searcher.schema), request)
+    matches = searcher.docs_for_query(filtered)
     column = searcher.reader().column_reader("date")
     months: Counter[str] = Counter()
     undated = 0

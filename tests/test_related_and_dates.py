@@ -26,7 +26,8 @@ def searcher(seed_index_dir):
 
 
 def histogram_of(searcher, q="", **options):
-    histogram = date_histogram(searcher, SearchRequest(q=q, **options.pop("request", {})), **options)
+    request = SearchRequest(q=q, **options.pop("request", {}))
+    histogram = date_histogram(searcher, request, **options)
     return histogram.unit, [(b.key, b.count) for b in histogram.buckets], histogram.undated
 
 

@@ -460,7 +460,8 @@ def test_no_chart_for_a_single_bar_or_no_results(client):
 def suggestions(text: str) -> list[tuple[str, str, list]]:
     """The empty page's suggestions as (label, count text, URL args)."""
     found = re.findall(
-        r'<a class="suggestion" href="([^"]+)">([^<]+)</a> <span class="suggestion-count">（(\d+) 篇）',
+        r'<a class="suggestion" href="([^"]+)">([^<]+)</a> '
+        r'<span class="suggestion-count">（(\d+) 篇）',
         text,
     )
     return [(html.unescape(label), count, args(href)) for href, label, count in found]

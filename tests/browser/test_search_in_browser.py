@@ -261,7 +261,7 @@ def test_malformed_query_says_what_to_fix_and_offers_the_fixed_query(desktop):
     assert result_count(page) == 5
 
 
-# --- keyboard, phone --------------------------------------------------------------------------------
+# --- keyboard, phone -----------------------------------------------------------------------------
 
 
 def focused(page) -> dict:
