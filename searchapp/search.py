@@ -441,3 +441,146 @@ def _facets(
         ordered += [(value, counts.get(value, 0)) for value in sorted(selected - shown)]
         facets[facet] = [FacetValue(value, count, value in selected) for value, count in ordered]
     return facets
+
+
+# --- related documents, date histogram, counts (used by the web pages) ----------------------
+
+#: Key terms of a document searched for to find related ones ("more like this").
+MORE_LIKE_TERMS = 12
+#: Characters of a body read for its key terms (the lead of a long article says what it is
+#: about; analysing all of it costs ~20 ms per 1,000 characters).
+MORE_LIKE_TEXT_CHARS = 5000
+#: A date histogram covering at most this many months is drawn per month, otherwise per year.
+MONTHLY_SPAN_MONTHS = 24
+
+
+def more_like_this(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Hit]:
+    """Return up to ``limit`` documents most like the one with id ``doc_id``, best first.
+
+    Whoosh's ``more_like``, step by step: the key terms of the document's ``body`` (its first
+    :data:`MORE_LIKE_TEXT_CHARS` characters; Bo1 model, weighted by how much more frequent
+    they are in it than in the corpus) are searched for with OR, the document left out.
+    Single characters and bare numbers are not used as key terms: in Chinese they are mostly
+    particles and counts (的, 名, 2024) that relate nothing.
+
+    :returns: hits with ``rank`` 1, 2, … and the BM25F score of that OR query; their
+        snippets are the lead of the body (there is no query to highlight). A title already
+        listed (or the document's own) is not listed again: reprints of one article have
+        other ids but the same title. Empty when the id is unknown or the document has no
+        usable key terms.
+    """
+    docnum = searcher.document_number(id=doc_id)
+    if docnum is None or limit < 1:
+        return []
+    stored = searcher.stored_fields(docnum)
+    candidates = searcher.key_terms_from_text(
+        "body", stored.get("body", "")[:MORE_LIKE_TEXT_CHARS], numterms=MORE_LIKE_TERMS * 4
+    )
+    terms = [(term, weight) for term, weight in candidates if _is_key_term(term)][:MORE_LIKE_TERMS]
+    if not terms:
+        return []
+    related = query.Or([query.Term("body", term, boost=weight) for term, weight in terms])
+    related = _with_filters(related, SearchRequest())  # what any search leaves out, too
+    # Reprints of one article under other ids share its title: list each title once.
+    seen_titles = {stored.get("title", "")}
+    hits = []
+    for hit in searcher.search(related, limit=limit * 3, mask={docnum}, terms=False):
+        if hit.get("title", "") in seen_titles:
+            continue
+        seen_titles.add(hit.get("title", ""))
+        hits.append(_hit(hit, [], rank=len(hits) + 1, scored=True))
+        if len(hits) == limit:
+            break
+    return hits
+
+
+def _is_key_term(term: str) -> bool:
+    return len(term) > 1 and not term.replace(".", "").isdigit()
+
+
+@dataclass(frozen=True)
+class DateBucket:
+    """One bar of a date histogram.
+
+    :param key: ``"2022"`` for a year, ``"2022-07"`` for a month.
+    :param year: the year the bucket falls in, ``"2022"``.
+    :param count: matching documents dated in it (0 for a gap between dated ones).
+    """
+
+    key: str
+    year: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DateHistogram:
+    """Matching documents per year or per month, oldest first, gaps included as zeros.
+
+    :param unit: ``"year"`` or ``"month"``.
+    :param buckets: consecutive years or months from the first to the last dated match.
+    :param undated: matching documents without a date (in no bucket).
+    """
+
+    unit: str
+    buckets: list[DateBucket]
+    undated: int
+
+    @property
+    def max_count(self) -> int:
+        """The tallest bar's count (0 when there are no buckets)."""
+        return max((bucket.count for bucket in self.buckets), default=0)
+
+
+def date_histogram(
+    searcher: Searcher, request: SearchRequest, monthly_span_months: int = MONTHLY_SPAN_MONTHS
+) -> DateHistogram:
+    """Count the documents matching ``request`` (query and every facet filter) by date.
+
+    Exact: read from the index's ``date`` column for each matching document. Per month when
+    the first and last dated matches are at most ``monthly_span_months`` months apart
+    (inclusive), else per year; 0 never draws monthly.
+
+    :raises QueryError: the query string cannot be parsed (as :func:`search`).
+    """
+    filtered = _with_filters(parse_query(request.q, searcher.schema), request)
+    matches = searcher.docs_for_query(filtered)
+    column = searcher.reader().column_reader("date")
+    months: Counter[str] = Counter()
+    undated = 0
+    for docnum in matches:
+        date = column[docnum]
+        if date:
+            months[date[:7]] += 1
+        else:
+            undated += 1
+    if not months:
+        return DateHistogram("year", [], undated)
+    first, last = _month_number(min(months)), _month_number(max(months))
+    if last - first + 1 <= monthly_span_months:
+        buckets = []
+        for number in range(first, last + 1):
+            key = f"{number // 12:04d}-{number % 12 + 1:02d}"
+            buckets.append(DateBucket(key, key[:4], months[key]))
+        return DateHistogram("month", buckets, undated)
+    years: Counter[str] = Counter()
+    for month, count in months.items():
+        years[month[:4]] += count
+    buckets = [
+        DateBucket(str(year), str(year), years[str(year)])
+        for year in range(int(min(years)), int(max(years)) + 1)
+    ]
+    return DateHistogram("year", buckets, undated)
+
+
+def _month_number(month: str) -> int:
+    """``"2022-07"`` → months since year 0 (2022 × 12 + 6)."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def count_matches(searcher: Searcher, request: SearchRequest) -> int:
+    """Return how many documents match ``request`` (query and facet filters), nothing else.
+
+    :raises QueryError: the query string cannot be parsed (as :func:`search`).
+    """
+    filtered = _with_filters(parse_query(request.q, searcher.schema), request)
+    return sum(1 for _docnum in searcher.docs_for_query(filtered))

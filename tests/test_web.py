@@ -188,6 +188,20 @@ def test_facet_counts_add_up(client, query_string):
         assert all(0 < count <= total(text) for count in counts)
 
 
+def test_facet_values_beyond_the_first_few_are_behind_more(client, monkeypatch):
+    from searchapp.web import pages
+
+    monkeypatch.setattr(pages, "FACET_VISIBLE", 2)
+    text = get(client, "/search?q=断卡&operation=利剑")
+    section = text.split('<h2 id="facet-operation">', 1)[1].split("</section>", 1)[0]
+    shown, more = section.split('<details class="facet-more">', 1)
+    label = re.compile(r'<span class="facet-label">([^<]+)</span>')
+    # 利剑 is selected, so shown although it is not among the two most frequent.
+    assert label.findall(shown) == ["断卡", "拔钉", "利剑"]
+    assert "<summary>更多（3）</summary>" in more
+    assert sorted(label.findall(more)) == sorted(["斩链", "清源", "断流"])
+
+
 def test_filter_chip_removes_only_its_filter(client, seed_ids):
     text = get(client, "/search?q=断卡&year=2022&operation=拔钉&operation=断流&sort=date")
     chips = {a.attrs["aria-label"]: a.href for a in Page(text).with_class("chip-remove")}
@@ -276,7 +290,7 @@ def test_unknown_page_is_a_404_page(client):
 
 def test_document_page_shows_metadata_and_highlighted_paragraphs(client, seed_ids):
     text = get(client, f"/doc/{seed_ids['004']}?q=断卡 拔钉")
-    assert "<mark>断卡</mark>" in text and "<mark>拔钉</mark>" in text
+    assert re.findall(r'<mark id="m\d+">(.*?)</mark>', text) == ["断卡", "拔钉"]
     assert '<time datetime="2022-07-25">2022-07-25</time>' in text
     assert "新浪财经" in text and "澎湃新闻" in text
     assert text.count('<div class="document-body">') == 1
@@ -305,6 +319,235 @@ def test_document_page_with_a_bad_query_just_has_no_highlights(client, seed_ids,
 def test_unknown_document_is_a_404_page(client):
     response = client.get("/doc/0000000000000000")
     assert "0000000000000000" in assert_error(response, 404)
+
+
+def test_hit_links_open_the_document_at_its_first_match_keeping_the_search(client, seed_ids):
+    text = get(client, "/search?q=断卡&year=2022&sort=date")
+    links = [a.href for a in Page(text).anchors if a.href.startswith("/doc/")]
+    assert len(links) == 2
+    for href in links:
+        url = urlsplit(html.unescape(href))
+        assert url.fragment == "m1"
+        assert parse_qsl(url.query) == [("q", "断卡"), ("year", "2022"), ("sort", "date")]
+    # Without a query there is nothing to scroll to.
+    links = [a.href for a in Page(get(client, "/search?year=2022")).anchors]
+    assert [urlsplit(h).fragment for h in links if h.startswith("/doc/")] == ["", ""]
+
+
+def test_document_page_numbers_its_marks_body_first(client, seed_ids):
+    text = get(client, f"/doc/{seed_ids['004']}?q=电信网络诈骗")
+    title = text.split('<h1 class="document-title">', 1)[1].split("</h1>", 1)[0]
+    body = text.split('<div class="document-body">', 1)[1].split("</div>", 1)[0]
+    body_ids = re.findall(r'<mark id="(m\d+)">', body)
+    assert body_ids == [f"m{i}" for i in range(1, len(body_ids) + 1)] and len(body_ids) > 3
+    # The title's mark is numbered after the body's, so #m1 is in the text.
+    assert re.findall(r'<mark id="(m\d+)">', title) == [f"m{len(body_ids) + 1}"]
+    ids = re.findall(r'<mark id="(m\d+)">', text)
+    assert len(ids) == len(body_ids) + 1 == text.count("<mark")
+    assert f"本文有 {len(ids)} 处与“电信网络诈骗”匹配" in text
+    assert '<a href="#m1">跳到第一处</a>' in text
+
+
+def test_document_page_without_a_match_says_so(client, seed_ids):
+    text = get(client, f"/doc/{seed_ids['000']}?q=断卡")  # 000 does not name 断卡
+    assert "<mark" not in text and 'href="#m1"' not in text
+    assert "本文的标题和正文中没有可标出的“断卡”" in text
+
+
+def test_document_page_back_link_returns_to_the_same_search(client, seed_ids):
+    page = Page(get(client, f"/doc/{seed_ids['004']}?q=断卡&year=2022&sort=date&page=1"))
+    (back, _again) = [a for a in page.anchors if "返回检索结果" in a.text]
+    assert args(back.href) == [("q", "断卡"), ("year", "2022"), ("sort", "date")]
+    page = Page(get(client, f"/doc/{seed_ids['004']}?q=断卡&page=abc"))  # bad: keep q only
+    assert args([a for a in page.anchors if "返回检索结果" in a.text][0].href) == [("q", "断卡")]
+
+
+def test_document_page_lists_related_releases(client, seed_ids):
+    page = Page(get(client, f"/doc/{seed_ids['003']}"))
+    related = page.text.split('<ul class="related-list">', 1)[1].split("</ul>", 1)[0]
+    hrefs = re.findall(r'<a href="/doc/([0-9a-f]+)">', related)
+    by_id = {doc_id: number for number, doc_id in seed_ids.items()}
+    assert [by_id[h] for h in hrefs][0] == "001" and sorted(by_id[h] for h in hrefs) == [
+        "000", "001", "002", "004"
+    ]
+    assert '<time datetime="2021-06-17">2021-06-17</time> · 新浪财经' in related
+
+
+def chart_bars(text: str) -> list[tuple[str, str, str | None]]:
+    """The chart's bars as (tick, count, href or None)."""
+    chart = text.split('<ol class="bars">', 1)[1].split("</ol>", 1)[0]
+    bars = []
+    for slot in chart.split('<li class="bar-slot')[1:]:
+        href = re.search(r'<a class="bar" href="([^"]+)"', slot)
+        tick = re.search(r'<span class="bar-tick" aria-hidden="true">(.*?)</span>', slot).group(1)
+        tick = re.sub(r"<[^>]+>", " ", tick).strip()
+        count = re.search(r'<span class="bar-count" aria-hidden="true">([^<]*)', slot).group(1)
+        bars.append((tick, count, html.unescape(href.group(1)) if href else None))
+    return bars
+
+
+def test_chart_of_years_links_bars_with_matches_to_their_year(client):
+    text = get(client, "/search?q=拔钉&operation=拔钉")
+    assert "按年份分布（2022—2026 年）" in text
+    bars = chart_bars(text)
+    assert [(tick, count) for tick, count, _href in bars] == [
+        ("2022", "2"), ("2023", ""), ("2024", ""), ("2025", "1"), ("2026", "1")
+    ]
+    assert [href is None for _t, _c, href in bars] == [False, True, True, False, False]
+    assert args(bars[0][2]) == [("q", "拔钉"), ("year", "2022"), ("operation", "拔钉")]
+    # Narrowed from two years to one: that year's bar is current, not a link.
+    text = get(client, "/search?q=断卡&year=2021&year=2022")
+    bars = chart_bars(text)
+    assert [(t, c) for t, c, _h in bars] == [("2021", "1"), ("2022", "2")]
+    assert args(bars[1][2]) == [("q", "断卡"), ("year", "2022")]
+
+
+def test_chart_heights_are_classes_proportional_to_counts(client):
+    text = get(client, "/search?q=拔钉")
+    heights = re.findall(r'class="bar-fill bar-h(\d+)"', text)
+    assert heights == ["20", "0", "0", "10", "10"]  # 2022: 2, 2023–2024: 0, 2025: 1, 2026: 1
+    assert "style=" not in text
+
+
+def test_chart_within_one_year_is_by_month_without_links_on_this_grammar(client):
+    text = get(client, "/search?q=断卡&year=2022")
+    assert "按月份分布（2022年7月—2022年12月）" in text
+    bars = chart_bars(text)
+    assert [t for t, _c, _h in bars] == ["7月 2022", "8月", "9月", "10月", "11月", "12月"]
+    assert [c for _t, c, _h in bars] == ["1", "", "", "", "", "1"]
+    assert all(href is None for _t, _c, href in bars)  # date:YYYY-MM is not in the grammar
+    assert "点击柱条" not in text
+
+
+def test_chart_month_bars_add_a_date_query_when_the_grammar_has_dates(client, monkeypatch):
+    from searchapp.web import pages
+
+    monkeypatch.setattr(pages, "month_queries_supported", lambda schema: True)
+    text = get(client, "/search?q=断卡")  # 2021-06 … 2022-12: 19 months
+    bars = chart_bars(text)
+    assert len(bars) == 19 and [b[0] for b in bars][:2] == ["6月 2021", "7月"]
+    linked = [href for _t, _c, href in bars if href]
+    assert [args(h) for h in linked] == [
+        [("q", "断卡 date:2021-06")], [("q", "断卡 date:2022-07")], [("q", "断卡 date:2022-12")]
+    ]
+    assert "点击柱条只看该月" in text
+
+
+def test_month_queries_are_not_in_this_grammar(app):
+    from searchapp.web.pages import month_queries_supported
+
+    with app.app_context():
+        from searchapp.web import get_searcher
+
+        assert month_queries_supported(get_searcher().schema) is False
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [("断卡", "断卡 date:2022-07"), ("", "date:2022-07"), ("诈骗 OR 赌博", "(诈骗 OR 赌博) date:2022-07")],
+)
+def test_with_month(q, expected):
+    from searchapp.web.pages import with_month
+
+    assert with_month(q, "2022-07") == expected
+
+
+def test_no_chart_for_a_single_bar_or_no_results(client):
+    assert "date-chart" not in get(client, "/search?q=八成")  # one document
+    assert "date-chart" not in get(client, "/search?q=量子纠缠")
+
+
+def suggestions(text: str) -> list[tuple[str, str, list]]:
+    """The empty page's suggestions as (label, count text, URL args)."""
+    found = re.findall(
+        r'<a class="suggestion" href="([^"]+)">([^<]+)</a> '
+        r'<span class="suggestion-count">（(\d+) 篇）',
+        text,
+    )
+    return [(html.unescape(label), count, args(href)) for href, label, count in found]
+
+
+def test_no_sidebar_when_there_is_nothing_to_filter_by(client):
+    assert 'class="facets"' not in get(client, "/search?q=量子纠缠")
+    text = get(client, "/search?q=量子纠缠&year=2021")  # the active filter stays removable
+    assert 'class="facets"' in text and "去掉筛选 年份 2021" in text
+
+
+def test_no_results_suggest_dropping_each_filter_with_its_count(client):
+    text = get(client, "/search?q=断卡&year=2021&operation=拔钉")
+    assert total(text) == 0
+    assert suggestions(text) == [
+        ("去掉全部筛选", "3", [("q", "断卡")]),
+        ("去掉筛选“年份：2021”", "2", [("q", "断卡"), ("operation", "拔钉")]),
+        ("去掉筛选“专项行动：拔钉”", "1", [("q", "断卡"), ("year", "2021")]),
+    ]
+
+
+def test_no_results_suggest_dropping_a_word(client):
+    text = get(client, "/search?q=断卡 量子 八成")  # 量子 is nowhere; 004 has 断卡 and 八成
+    assert suggestions(text) == [("去掉“量子”，搜索“断卡 八成”", "1", [("q", "断卡 八成")])]
+    text = get(client, "/search?q=八成 量子")
+    assert suggestions(text) == [("去掉“量子”，搜索“八成”", "1", [("q", "八成")])]
+    # Operators and quotes make words depend on each other: not split.
+    assert suggestions(get(client, '/search?q="断卡 量子"')) == []
+
+
+def test_spelling_suggestions_of_the_core_are_offered_when_it_has_them(client, monkeypatch):
+    from searchapp import search as core
+    from searchapp.web import pages
+
+    real_search = core.search
+
+    def search_with_suggestions(searcher, request):
+        results = real_search(searcher, request)
+        results.suggestions = ["断卡", "量子"]
+        return results
+
+    monkeypatch.setattr(pages, "search", search_with_suggestions)
+    assert suggestions(get(client, "/search?q=断咔")) == [("搜索“断卡”", "3", [("q", "断卡")])]
+
+
+@pytest.mark.parametrize(
+    ("q", "hint", "fixed"),
+    [
+        ("NOT NOT 诈骗", "AND、OR、NOT 要写在两个词之间", "诈骗"),
+        ("NOT OR 诈骗", "不能连用或放在末尾", "诈骗"),
+        ("*", "不支持通配符 * 和 ?", None),
+        ("(", "括号不成对", None),
+        ("-", "查询里没有可搜索的文字", None),
+    ],
+)
+def test_malformed_query_says_what_to_fix(client, q, hint, fixed):
+    response = client.get("/search", query_string={"q": q})
+    assert_error(response, 400)
+    text = response.get_data(as_text=True)
+    assert hint in text
+    fixes = re.findall(r'<p class="error-fix">改为搜索：<a href="([^"]+)">([^<]+)</a>', text)
+    if fixed:
+        assert [(label, args(href)) for href, label in fixes] == [(fixed, [("q", fixed)])]
+    else:
+        assert fixes == [] and "改为搜索" not in text
+
+
+def test_query_fixes_for_quotes_and_long_queries(app):
+    from searchapp.schema import build_schema
+    from searchapp.web.pages import query_fixes
+
+    schema = build_schema()
+    with app.test_request_context():
+        fixes = query_fixes('NOT NOT "断卡', schema)
+        assert any("引号" in hint and "不成对" in hint for hint in fixes["hints"])
+        assert any("不能连用或放在末尾" in hint for hint in fixes["hints"])
+        assert fixes["fixed_query"] == "断卡"
+        assert "最长 500 个字符" in query_fixes("诈" * 501, schema)["hints"][0]
+
+
+def test_a_refused_parameter_does_not_blame_the_query(client):
+    response = client.get("/search", query_string={"q": "断卡 OR 断流", "page": "abc"})
+    assert "page must be a whole number" in assert_error(response, 400)
+    text = response.get_data(as_text=True)
+    assert "改为搜索" not in text and "AND、OR、NOT" in text  # the general hint only
+    assert "页码和每页条数须为正整数" in text
 
 
 # --- hostile data -----------------------------------------------------------------------------
@@ -347,6 +590,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "link", "body", "a", "header", "div", "form", "label",
     "input", "button", "main", "footer", "p", "code", "h1", "h2", "aside", "section", "ul",
     "li", "span", "nav", "ol", "time", "mark", "strong", "article", "dl", "dt", "dd",
+    "figure", "figcaption", "details", "summary",
 }
 
 
@@ -382,11 +626,11 @@ def test_hostile_data_and_queries_are_escaped(evil_client, url, marked):
         for link in (attrs.get("href"), attrs.get("src"), attrs.get("action")):
             assert not (link or "").strip().lower().startswith(("javascript:", "data:"))
     # Every <mark> is ours, around a word of the query; the data's own appear escaped.
-    marks = re.findall(r"<mark>(.*?)</mark>", text)
+    marks = re.findall(r'<mark(?: id="m\d+")?>(.*?)</mark>', text)
     assert text.count("<mark") == len(marks)
     assert {m.lower() for m in marks} <= marked
     if url.startswith("/doc/"):
-        unmarked = text.replace("<mark>", "").replace("</mark>", "")
+        unmarked = re.sub(r'</?mark(?: id="m\d+")?>', "", text)
         assert "&lt;mark&gt;假的高亮&lt;/mark&gt;" in unmarked
         assert "&lt;img src=x onerror=alert(1)&gt;" in unmarked
 
