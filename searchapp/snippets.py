@@ -28,6 +28,8 @@ SENTENCE_ENDS = "。！？；!?;\n"
 CLAUSE_ENDS = "，、：,:"
 #: Characters of body text shown for a hit.
 SNIPPET_CHARS = 120
+#: Characters of a body searched for snippet fragments (a long article's first ~15 pages).
+SNIPPET_SCAN_CHARS = 20_000
 #: Characters shown from the start of the body when the query matched only the title.
 LEAD_CHARS = 100
 #: A further fragment is only added while at least this many characters remain to show.
@@ -114,16 +116,25 @@ def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHA
     ``max_chars`` is cut at a clause boundary (，、：) around its first match. When nothing
     matches (the query matched only the title), the lead of the text is shown instead.
 
+    Only the first :data:`SNIPPET_SCAN_CHARS` characters are searched for fragments, so a
+    huge document costs no more than a long article.
+
     :param max_chars: about how many characters of text to show in all.
     """
+    text = text[:SNIPPET_SCAN_CHARS]
     spans = find_highlights(text, needles)
     if not spans:
         return _lead(text, min(max_chars, LEAD_CHARS))
     normalized = normalize(text)
-    sentences = _sentences(text)
     scored = []
-    for sentence_start, sentence_end in sentences:
-        inside = [s for s in spans if s[0] >= sentence_start and s[1] <= sentence_end]
+    next_span = 0
+    for sentence_start, sentence_end in _sentences(text):
+        while next_span < len(spans) and spans[next_span][0] < sentence_start:
+            next_span += 1
+        inside = []
+        while next_span < len(spans) and spans[next_span][1] <= sentence_end:
+            inside.append(spans[next_span])
+            next_span += 1
         if inside:
             distinct = len({normalized[s:e] for s, e in inside})
             scored.append((-distinct, -len(inside), sentence_start, sentence_end, inside))

@@ -1,10 +1,10 @@
 """The web surface: the open index, per-request searchers, blueprints, headers and errors.
 
-Like flaskr's ``db.py``: :func:`get_searcher` opens what a request needs once and caches it on
+Like flaskr's ``db.py``: :func:`get_searcher` gives a request its searcher and caches it on
 ``g``; :func:`close_searcher` is the teardown; :func:`init_app` wires it all into the app.
 
-The opened index is kept on the app, one per index folder, and reopened when the folder's
-``CURRENT`` file names a new generation, so ``searchapp index`` takes effect without a restart.
+Searchers stay open between requests (:class:`SearcherPool`) and follow the index: a run of
+``searchapp index`` takes effect on the next request, without a restart.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from searchapp.indexer import open_index
 from searchapp.search import QueryError
 
 if TYPE_CHECKING:
-    from whoosh.index import Index
     from whoosh.searching import Searcher
 
 #: Sent with every response. No inline scripts or styles anywhere, so none are allowed.
@@ -41,46 +40,53 @@ SECURITY_HEADERS = {
 }
 
 
-class IndexCache:
-    """The open index of each index folder, keyed by the generation ``CURRENT`` names.
+class SearcherPool:
+    """Open searchers kept between requests: one per worker thread and index folder.
 
-    Thread-safe.
+    Opening a Whoosh searcher reads the term dictionary (hundreds of milliseconds on a few
+    thousand documents), so it is done once per thread, not per request. Each request checks
+    that its thread's searcher still shows the latest commit (a file-name look-up) and
+    refreshes it when an index run has committed, reusing unchanged segments; a new
+    generation (a rebuild) is opened afresh. Whoosh searchers are not shared between threads.
     """
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._open: dict[str, tuple[str, Index]] = {}
+        self._local = threading.local()
 
-    def get(self, index_dir: str) -> "Index":
-        """Return the open index of the current generation in ``index_dir``.
+    def get(self, index_dir: str) -> "Searcher":
+        """Return this thread's up-to-date searcher over the current index of ``index_dir``.
 
         :raises IndexNotFound: no index has been built there.
         """
         generation = current_generation(index_dir)
-        with self._lock:
-            cached = self._open.get(index_dir)
-            if cached is None or cached[0] != generation:
-                cached = (generation, open_index(index_dir, generation))
-                self._open[index_dir] = cached
-            return cached[1]
+        searchers = self._local.__dict__.setdefault("searchers", {})
+        cached = searchers.get(index_dir)
+        if cached is not None and cached[0] == generation:
+            searcher = cached[1]
+            if not searcher.up_to_date():
+                searcher = searcher.refresh()
+        else:
+            if cached is not None:
+                cached[1].close()
+            searcher = open_index(index_dir, generation).searcher()
+        searchers[index_dir] = (generation, searcher)
+        return searcher
 
 
 def get_searcher() -> "Searcher":
-    """Return this request's searcher over the current index, opening it on first use.
+    """Return the searcher for this request (kept open for the worker thread).
 
     :raises IndexNotFound: ``INDEX_DIR`` holds no index (shown as a 503).
     """
     if "searcher" not in g:
-        index = current_app.extensions["searchapp.index"].get(str(current_app.config["INDEX_DIR"]))
-        g.searcher = index.searcher()
+        pool = current_app.extensions["searchapp.searchers"]
+        g.searcher = pool.get(str(current_app.config["INDEX_DIR"]))
     return g.searcher
 
 
 def close_searcher(exception: BaseException | None = None) -> None:
-    """Close the request's searcher, if it opened one (a teardown)."""
-    searcher = g.pop("searcher", None)
-    if searcher is not None:
-        searcher.close()
+    """Forget the request's searcher (a teardown); it stays open for the thread's next request."""
+    g.pop("searcher", None)
 
 
 def wants_json() -> bool:
@@ -128,7 +134,7 @@ def init_app(app: Flask) -> None:
     from searchapp.web import api
     from searchapp.web import pages
 
-    app.extensions["searchapp.index"] = IndexCache()
+    app.extensions["searchapp.searchers"] = SearcherPool()
     app.teardown_appcontext(close_searcher)
     app.after_request(add_security_headers)
     app.register_error_handler(QueryError, handle_query_error)
