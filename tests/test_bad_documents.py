@@ -66,6 +66,7 @@ UNREADABLE = {
     "blank.txt": b"  \n\n\t\n",
     "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 20,
     "nul-bytes.md": ("---\ntitle: 含空字节\n---\n正文" + "\x00" * 5 + "正文").encode("utf-8"),
+    "manifest.tsv": "file\tdate\ttitle\n".encode() + "".join(f"{n}.md\t2024\t通报\n" for n in range(9)).encode("utf-8"),
     "only-chrome.md": "---\ntitle: x\n---\n\n微信扫一扫\n关注该公众号\n".encode("utf-8"),
 }
 
@@ -146,3 +147,19 @@ def test_a_truncated_utf8_file_keeps_its_text(bad_run):
     with open_index(index_dir).searcher() as searcher:
         (hit,) = search(searcher, SearchRequest(q="网络赌博")).hits
         assert get_document(searcher, hit.id).body.startswith("警方破获一起网络赌博案件，抓获嫌疑")
+
+
+def test_a_tab_separated_data_file_is_not_an_article(tmp_path):
+    from searchapp.ingest import NOT_ARTICLE_TABLE
+    from searchapp.ingest import extract_file
+
+    table = tmp_path / "manifest.tsv"
+    table.write_text(
+        "file\tdate\ttitle\n" + "".join(f"{n}.md\t2024-01-0{n}\t警情通报{n}\n" for n in range(1, 8)),
+        encoding="utf-8",
+    )
+    prose = tmp_path / "prose.txt"
+    prose.write_text("警情通报\n\n民警\t走访\t社区。\n\n第二段正文。\n\n第三段正文。", encoding="utf-8")
+    ((extraction,),) = [extract_file(table)]
+    assert extraction.error.reason == NOT_ARTICLE_TABLE
+    assert extract_file(prose)[0].document is not None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from searchapp.document import Document
+from searchapp.ingest.boilerplate import is_data_table
 from searchapp.ingest.encoding import decode
 from searchapp.ingest.frontmatter import split_front_matter
 from searchapp.ingest.readers import MULTI_ITEM_FORMATS
@@ -30,6 +31,9 @@ __all__ = ["Extraction", "IngestError", "extract_file", "iter_files", "read_docu
 #: Skip reasons for a file or item without article text (``IngestError.reason``).
 NO_TEXT_CHROME = "no article text (page chrome only)"
 NO_TEXT_EMPTY = "no article text (empty body)"
+
+#: Skip reason of a file that is a data table (a TSV manifest, a CSV export), not an article.
+NOT_ARTICLE_TABLE = "not an article (a tab-separated table)"
 
 #: Files larger than this are skipped: no press release comes near it, and a multi-megabyte
 #: "article" is a dump or a mistake that would stall indexing and drown every search.
@@ -113,6 +117,8 @@ def extract_file(path: str | Path) -> list[Extraction]:
         text = decode(data)
     except ValueError as error:
         return [Extraction(None, IngestError(path, str(error)))]
+    if is_data_table(text):
+        return [Extraction(None, IngestError(path, NOT_ARTICLE_TABLE))]
     format_name = ""
     try:
         format_name = sniff(text)

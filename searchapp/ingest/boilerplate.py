@@ -208,3 +208,14 @@ def feed_site_name(feed: str) -> str:
 def _is_punctuation(line: str) -> bool:
     """Tell whether a non-empty line holds only punctuation and symbols (``，``, ``×``)."""
     return bool(line) and all(unicodedata.category(ch)[0] in "PSZ" for ch in line)
+
+
+def is_data_table(text: str) -> bool:
+    """Tell whether a file is a tab-separated data table (a manifest or export), not prose.
+
+    True when at least 80% of the non-empty lines, and at least 3 of them, hold two or more
+    tabs.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    rows = sum(1 for line in lines if line.count("\t") >= 2)
+    return rows >= 3 and rows >= 0.8 * len(lines)
