@@ -347,8 +347,24 @@ class JiebaTokenizer(_RunTokenizer):
                 yield from _number_tokens(normalized, run, pos, index_mode, with_unit=True)
                 pos += 1
             else:
-                yield normalized[run.start : run.end], pos, run.start, run.end
+                yield from _latin_tokens(normalized, run, pos, index_mode)
                 pos += 1
+
+
+def _latin_tokens(
+    normalized: str, run: Run, pos: int, index_mode: bool
+) -> Iterator[tuple[str, int, int, int]]:
+    """Tokens of a Latin run, all at one position: the run (``app3``, ``5g``, ``win10``),
+    and at index time also its letter and digit parts (``app``, ``3``) when it mixes them,
+    so that ＡＰＰ３个 is found by APP and by 3个."""
+    text = normalized[run.start : run.end]
+    yield text, pos, run.start, run.end
+    if index_mode and not (text.isalpha() or text.isdigit()):
+        for part in _LETTERS_OR_DIGITS.finditer(text):
+            yield part.group(), pos, run.start + part.start(), run.start + part.end()
+
+
+_LETTERS_OR_DIGITS = re.compile(r"[a-z]+|[0-9]+")
 
 
 def _subwords(
@@ -408,7 +424,7 @@ class NgramTokenizer(_RunTokenizer):
                 # The unit (万, 亿) is Han text too: 25.8万 must match a phrase "25.8万".
                 han_chars.extend(range(run.end, run.unit_end))
             else:
-                yield normalized[run.start : run.end], pos, run.start, run.end
+                yield from _latin_tokens(normalized, run, pos, index_mode)
                 pos += 1
         yield from flush()
 
