@@ -80,7 +80,7 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
         frequency = _contiguous_frequency(searcher, term, fieldnames)
         if frequency >= MIN_DOC_FREQUENCY:
             continue
-        candidates = close_words(term, vocabulary)
+        candidates = close_words(term, vocabulary) or substitutions(searcher, term, fieldnames)
         if candidates:
             replacements.append((*match.span(group), candidates, frequency == 0))
     if not replacements:
@@ -118,6 +118,40 @@ def close_words(term: str, vocabulary: _Vocabulary) -> list[str]:
             if word != term and _within(term, word, limit):
                 found.append((word not in vocabulary.domain, -frequency, word))
     return [word for _d, _f, word in sorted(found)][:MAX_SUGGESTIONS]
+
+
+def substitutions(searcher: Searcher, term: str, fieldnames=("title", "body")) -> list[str]:
+    """Return texts differing from ``term`` in one character (not the first) whose characters
+    stand together in at least :data:`MIN_DOC_FREQUENCY` documents, most frequent first.
+
+    For terms that are no single index word (勒锁软件 → 勒索软件, cut 勒索 / 软件): the
+    replacement characters come from the n-gram fields' bigrams that start with the
+    character before, and must also form a bigram with the character after.
+    """
+    schema = searcher.schema
+    reader = searcher.reader()
+    ngram_fields = [
+        schema[f].ngram_field for f in fieldnames if hasattr(schema[f], "ngram_field")
+    ]
+    found: dict[str, int] = {}
+    for i in range(1, len(term)):
+        replacements = set()
+        for fieldname in ngram_fields:
+            for gram in reader.expand_prefix(fieldname, term[i - 1]):
+                gram = gram.decode("utf-8") if isinstance(gram, bytes) else gram
+                if len(gram) == 2 and _HAN_WORD.fullmatch(gram[1]):
+                    replacements.add(gram[1])
+        replacements.discard(term[i])
+        for char in replacements:
+            if i + 1 < len(term) and not any(
+                reader.doc_frequency(f, char + term[i + 1]) for f in ngram_fields
+            ):
+                continue
+            candidate = term[:i] + char + term[i + 1 :]
+            frequency = _contiguous_frequency(searcher, candidate, fieldnames)
+            if frequency >= MIN_DOC_FREQUENCY:
+                found[candidate] = frequency
+    return sorted(found, key=lambda c: -found[c])[:MAX_SUGGESTIONS]
 
 
 def _within(a: str, b: str, limit: int) -> bool:
