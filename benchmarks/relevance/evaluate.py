@@ -268,10 +268,10 @@ def pool(query_ids: list[str], depth: int) -> None:
             for needle in needles:
                 at = text.find(needle)
                 if at >= 0:
-                    contexts.append(document.body[max(0, at - 50): at + 70].replace("\n", " "))
+                    contexts.append(document.body[max(0, at - 40): at + 50].replace("\n", " "))
             print(f"{key}  {document.date}  {document.title[:70]}")
-            print(f"   lead: {document.body[:90]}".replace("\n", " "))
-            for context in contexts[:2]:
+            print(f"   lead: {document.body[:60]}".replace("\n", " "))
+            for context in contexts[:1]:
                 print(f"   … {context}")
 
 
