@@ -30,7 +30,7 @@ FACET_FIELDS = {"year": "year", "source": "source", "operation": "operations"}
 NGRAM_FALLBACK_BOOST = 0.5
 #: Weight of a lexicon expansion (电诈 → 电信网络诈骗) relative to the literal term, so that
 #: documents saying what was typed rank above documents saying only a synonym.
-EXPANSION_BOOST = 0.3
+EXPANSION_BOOST = 0.5
 
 
 class ExpansionQuery(WrappingQuery):
