@@ -99,22 +99,24 @@ class ChineseText(fields.TEXT):
         contiguously (n-gram phrase, boost × :data:`NGRAM_FALLBACK_BOOST`), which also
         rewards adjacency and order; OR, for each lexicon alternative of the word
         (:func:`searchapp.lexicon.expansions`), an :class:`ExpansionQuery` at boost ×
-        :data:`EXPANSION_BOOST`. Text with no searchable characters (punctuation only)
+        :data:`EXPANSION_BOOST`, divided further by how many more words the alternative
+        has than the word (电诈 → 电信 网络 诈骗: × 1/3). Text with no searchable characters (punctuation only)
         gives :class:`whoosh.query.NullQuery`.
         """
         literal = self.literal_query(fieldname, qstring, boost)
         if literal is query.NullQuery:
             return literal
-        alternatives = [
-            ExpansionQuery(
-                query.And(
-                    [self.literal_query(fieldname, part) for part in expanded.parts],
-                    boost=boost * EXPANSION_BOOST,
-                ),
-                expanded.display,
+        literal_words = len(query_words(qstring))
+        alternatives = []
+        for expanded in expansions(qstring):
+            parts = [self.literal_query(fieldname, part) for part in expanded.parts]
+            # An alternative of more words sums more term scores: weigh it per word, so
+            # that a document saying only the synonym ranks below one saying the term.
+            alternative_words = sum(len(query_words(part)) for part in expanded.parts)
+            scale = EXPANSION_BOOST * min(1.0, literal_words / max(1, alternative_words))
+            alternatives.append(
+                ExpansionQuery(query.And(parts, boost=boost * scale), expanded.display)
             )
-            for expanded in expansions(qstring)
-        ]
         return query.Or([literal, *alternatives]) if alternatives else literal
 
     def literal_query(self, fieldname: str, text: str, boost: float = 1.0) -> query.Query:
