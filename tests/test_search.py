@@ -357,3 +357,14 @@ def test_cli_switches_reach_the_search(seed_index_dir):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith('read as: (电诈 OR "电诈")  — words are searched in title only')
     assert "1 hits" in result.output and "Also searched" not in result.output
+
+
+def test_the_search_page_says_what_else_was_searched_and_keeps_the_switches(client):
+    page = client.get("/search?q=电诈&title_only=1").get_data(as_text=True)
+    assert "同时搜索了：<span class=\"expansion\">电信网络诈骗</span>" in page
+    assert '<input type="hidden" name="title_only" value="1">' in page
+    assert "/search?q=%E7%94%B5%E8%AF%88&amp;expand=0" in page  # "只搜原词"
+    corrected = client.get("/search?q=杀珠盘").get_data(as_text=True)
+    assert "以下是“<strong>杀猪盘</strong>”的结果" in corrected
+    literal = client.get("/search?q=杀珠盘&expand=0").get_data(as_text=True)
+    assert '您是不是要找：<a href="/search?q=%E6%9D%80%E7%8C%AA%E7%9B%98">杀猪盘</a>' in literal
