@@ -70,7 +70,7 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
     :returns: at most :data:`MAX_SUGGESTIONS` corrections, best first; ``[]`` when every
         term is common or nothing close is known.
     """
-    vocabulary = _vocabulary(searcher)
+    vocabulary = None  # built only when a term is rare
     replacements = []  # (start, end, candidates, missing)
     for match in _QUERY_TERM.finditer(q):
         group = "quoted" if match.group("quoted") else "word"
@@ -80,6 +80,7 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
         frequency = _contiguous_frequency(searcher, term, fieldnames)
         if frequency >= MIN_DOC_FREQUENCY:
             continue
+        vocabulary = vocabulary or _vocabulary(searcher)
         candidates = close_words(term, vocabulary) or substitutions(searcher, term, fieldnames)
         if candidates:
             replacements.append((*match.span(group), candidates, frequency == 0))
