@@ -100,8 +100,8 @@ class ChineseText(fields.TEXT):
         rewards adjacency and order; OR, for each lexicon alternative of the word
         (:func:`searchapp.lexicon.expansions`), an :class:`ExpansionQuery` at boost ×
         :data:`EXPANSION_BOOST`, divided further by how many more words the alternative
-        has than the word (电诈 → 电信 网络 诈骗: × 1/3). Text with no searchable characters (punctuation only)
-        gives :class:`whoosh.query.NullQuery`.
+        has than the word (电诈 → 电信 网络 诈骗: × 1/3). Text with no searchable
+        characters (punctuation only) gives :class:`whoosh.query.NullQuery`.
         """
         literal = self.literal_query(fieldname, qstring, boost)
         if literal is query.NullQuery:

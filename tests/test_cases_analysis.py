@@ -83,7 +83,8 @@ class StockBridge:
 
     def found(self, q: str) -> set[str]:
         with self.ix.searcher() as searcher:
-            return {name_of(hit["path"]) for hit in searcher.search(self.parser.parse(q), limit=None)}
+            hits = searcher.search(self.parser.parse(q), limit=None)
+            return {name_of(hit["path"]) for hit in hits}
 
     def highlights(self, q: str, name: str, field: str) -> str:
         """The field of document ``name`` highlighted whole, matches in ``[…]``."""

@@ -286,7 +286,9 @@ def test_traditional_queries_find_simplified_text(searcher):
 def test_explain_describes_the_parsed_query(searcher):
     results = search(searcher, SearchRequest(q="电诈 -赌博 date:2022", explain=True))
     assert results.to_dict()["explain"] == results.explain
-    assert results.explain.startswith('((电诈 OR "电诈" OR also(电信网络诈骗) OR also(电信诈骗)) AND date:2022..2022)')
+    assert results.explain.startswith(
+        '((电诈 OR "电诈" OR also(电信网络诈骗) OR also(电信诈骗)) AND date:2022..2022)'
+    )
     assert 'NOT (赌博 OR "赌博")' in results.explain
     assert "explain" not in search(searcher, SearchRequest(q="电诈")).to_dict()
 
@@ -339,7 +341,8 @@ def test_url_parameters_for_the_new_switches():
     from searchapp.web.params import args_for
     from searchapp.web.params import request_from_args
 
-    request = request_from_args(MultiDict({"q": "电诈", "title_only": "1", "expand": "0", "explain": "on"}))
+    args = MultiDict({"q": "电诈", "title_only": "1", "expand": "0", "explain": "on"})
+    request = request_from_args(args)
     assert (request.title_only, request.expand, request.explain) == (True, False, True)
     assert args_for(request) == [("q", "电诈"), ("title_only", "1"), ("expand", "0")]
     with pytest.raises(QueryError, match="title_only"):
@@ -352,10 +355,12 @@ def test_cli_switches_reach_the_search(seed_index_dir):
     from searchapp.cli import cli
 
     result = CliRunner().invoke(
-        cli, ["search", "电诈", "--title-only", "--no-expand", "--explain", "--index", str(seed_index_dir)]
+        cli,
+        ["search", "电诈", "--title-only", "--no-expand", "--explain", "--index", str(seed_index_dir)],
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1].startswith('read as: (电诈 OR "电诈")  — words are searched in title only')
+    explained = result.output.splitlines()[1]
+    assert explained.startswith('read as: (电诈 OR "电诈")  — words are searched in title only')
     assert "1 hits" in result.output and "Also searched" not in result.output
 
 

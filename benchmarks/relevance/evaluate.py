@@ -170,7 +170,8 @@ class Stock:
 
 def read_queries() -> list[dict]:
     with open(HERE / "queries.tsv", encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if row["id"]]
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [row for row in rows if row["id"]]
 
 
 def read_judgments() -> dict[str, dict[str, int]]:
