@@ -115,14 +115,22 @@ def _build_index(
 )
 @click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=int, default=1, show_default=True, help="Page number, from 1.")
+@click.option("--title-only", is_flag=True, help="Search words in titles only.")
+@click.option(
+    "--no-expand", "no_expand", is_flag=True, help="No synonyms, no typo correction."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
-@click.option("--explain", is_flag=True, help="Also print how the query was parsed.")
+@click.option("--explain", is_flag=True, help="Also print how the query was read.")
 @index_option
-def search_command(query, years, sources, operations, sort, per_page, page, as_json, explain, index_dir):
+def search_command(
+    query, years, sources, operations, sort, per_page, page, title_only, no_expand, as_json,
+    explain, index_dir,
+):
     """Search the index and print the hits, matches emphasised.
 
     Query syntax: words (all required), "exact phrase", OR, NOT, -word, ( ),
-    title: source: origin: operation: year:.
+    title: source: origin: operation: year:, date:2022, date:2021-01..2021-06,
+    date:>=2024-03-01.
 
     Example: searchapp search 断卡 --year 2022 --sort date
     """
@@ -141,6 +149,9 @@ def search_command(query, years, sources, operations, sort, per_page, page, as_j
             sort=sort,
             page=page,
             per_page=per_page,
+            title_only=title_only,
+            expand=not no_expand,
+            explain=explain,
         )
         ix = open_index(index_dir)
         with ix.searcher() as searcher:
@@ -157,9 +168,16 @@ def _print_results(results, explain: bool) -> None:
     request = results.request
     if explain:
         click.echo(click.style(f"parsed: {results.parsed}", dim=True))
+        click.echo(click.style(f"read as: {results.explain}", dim=True))
     first = (request.page - 1) * request.per_page + 1
     shown = f"{first}-{first + len(results.hits) - 1}" if results.hits else "none"
     click.echo(f"{results.total} hits ({shown} shown, {results.took_ms:.0f} ms)")
+    if results.corrected:
+        click.echo(f"No results for {request.q}; showing results for {results.corrected}.")
+    if results.expansions:
+        click.echo("Also searched: " + ", ".join(results.expansions))
+    if results.suggestions:
+        click.echo("Did you mean: " + ", ".join(results.suggestions))
     for hit in results.hits:
         click.echo()
         heading = f"{hit.rank}. {_terminal(hit.title_html, bold=True)}"

@@ -4,14 +4,19 @@
 pages the hits and builds highlighted snippets; the surfaces only convert its
 :class:`SearchResults` to HTML, JSON or terminal text.
 
-Query syntax (Whoosh's, adapted to Chinese): words separated by spaces are all required;
-``OR``, ``AND``, ``NOT`` (upper case) and ``-word``; ``( )``; ``"exact phrase"``; fields
-``title:``, ``body:``, ``source:``, ``origin:``, ``operation:``, ``year:``. A run of Chinese
-without spaces needs all its words, and also matches where its characters stand together.
+Query syntax (Whoosh's, adapted to Chinese): words separated by spaces are all required,
+and rank higher where they stand together in the order typed; ``OR``, ``AND``, ``NOT`` (any
+case: a lowercase ``or`` never narrows a search) and ``-word``; ``( )``; ``"exact phrase"``;
+fields ``title:``, ``body:``, ``source:``, ``origin:``, ``operation:``, ``year:``; dates
+``date:2022``, ``date:2021-01..2021-06``, ``date:>=2024-03-01``. A run of Chinese without
+spaces needs all its words, and also matches where its characters stand together. Terms of
+the synonym lexicon also search their alternatives, ranked lower ("also searched").
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -23,11 +28,15 @@ from whoosh import query
 from whoosh.qparser import AndGroup
 from whoosh.qparser import FieldAliasPlugin
 from whoosh.qparser import MultifieldParser
+from whoosh.qparser import OperatorsPlugin
 from whoosh.qparser import PhrasePlugin
+from whoosh.qparser import TaggingPlugin
 from whoosh.qparser import PlusMinusPlugin
 from whoosh.qparser import RangePlugin
 from whoosh.qparser import WildcardPlugin
+from whoosh.qparser import syntax
 from whoosh.qparser.syntax import attach
+from whoosh.query.spans import SpanNear2
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
@@ -36,6 +45,7 @@ from searchapp.document import Document
 from searchapp.schema import FACET_FIELDS
 from searchapp.schema import SEARCH_FIELDS
 from searchapp.schema import ChineseText
+from searchapp.schema import ExpansionQuery
 from searchapp.schema import stored_document
 from searchapp.snippets import highlight
 from searchapp.snippets import make_snippet
@@ -53,6 +63,16 @@ MAX_FILTER_VALUES = 20
 SORTS = ("relevance", "date", "date_asc")
 #: How many values of each facet are returned, most frequent first.
 FACET_SIZE = 30
+#: Text fields searched by the title-only switch.
+TITLE_FIELDS = ("title",)
+#: Weight of the bonus for query words standing together (contiguous, in the order typed),
+#: and the fixed score added where they stand near each other in order.
+ADJACENCY_BOOST = 1.0
+PROXIMITY_SCORE = 1.0
+#: Positions (characters) that may separate two query words for the proximity bonus.
+PROXIMITY_SLOP = 10
+#: Searches with fewer hits than this get suggestions.
+SUGGEST_BELOW = 5
 
 
 class QueryError(ValueError):
@@ -71,6 +91,10 @@ class SearchRequest:
     :param sort: one of :data:`SORTS`.
     :param page: 1-based page number.
     :param per_page: hits per page, 1 to :data:`MAX_PER_PAGE` (larger values are clamped).
+    :param title_only: search words in titles only (fields named in the query, such as
+        ``source:``, still apply).
+    :param expand: also search the synonym lexicon's alternatives of the query's terms.
+    :param explain: return a readable account of how the query was read (``explain``).
     :raises QueryError: for a parameter out of range; the message names it.
     """
 
@@ -81,6 +105,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    title_only: bool = False
+    expand: bool = True
+    explain: bool = False
 
     def __post_init__(self):
         errors = []
@@ -173,6 +200,13 @@ class SearchResults:
         filters applied (so choosing a year still shows the other years to add).
     :param needles: the strings highlighted in titles, snippets and document pages.
     :param took_ms: wall time of the search, milliseconds.
+    :param expansions: texts the lexicon added to the search ("also searched"), in query
+        order; empty when ``expand`` is off.
+    :param suggestions: query strings to try instead, for a search that found little
+        (fewer than :data:`SUGGEST_BELOW` hits): close operation names and index terms.
+    :param corrected: when the query as typed found nothing because a term occurs nowhere,
+        the corrected query whose hits these are; ``None`` otherwise.
+    :param explain: a readable account of the parsed query when the request asked for it.
     """
 
     request: SearchRequest
@@ -182,6 +216,10 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     needles: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    expansions: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    corrected: str | None = None
+    explain: str | None = None
 
     @property
     def page_count(self) -> int:
@@ -206,6 +244,12 @@ class SearchResults:
                 ]
                 for name, values in self.facets.items()
             },
+            "title_only": self.request.title_only,
+            "expand": self.request.expand,
+            "expansions": self.expansions,
+            "suggestions": self.suggestions,
+            "corrected": self.corrected,
+            **({"explain": self.explain} if self.request.explain else {}),
         }
 
 
@@ -230,47 +274,197 @@ class NgramPhrasePlugin(PhrasePlugin):
             return NgramPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
 
 
-def make_parser(schema) -> MultifieldParser:
-    """Return the query parser: title and body by default, all words required.
+class DateRangeNode(syntax.SyntaxNode):
+    """A ``date:`` clause, already turned into a range of ISO day strings."""
+
+    def __init__(self, start: str | None, end: str | None, startexcl: bool, endexcl: bool):
+        self.start, self.end = start, end
+        self.startexcl, self.endexcl = startexcl, endexcl
+
+    def r(self):
+        return f"date {self.start}..{self.end}"
+
+    def query(self, parser):
+        return attach(
+            query.TermRange("date", self.start, self.end, self.startexcl, self.endexcl), self
+        )
+
+
+class DatePlugin(TaggingPlugin):
+    """``date:2022``, ``date:2021-01..2021-06``, ``date:>=2024-03-01``, ``date:..2021``.
+
+    A date is a year, a month (``2021-1`` or ``2021-01``) or a day; a range includes both
+    ends whole (``..2021-06`` runs to 30 June), and ``>``, ``>=``, ``<``, ``<=`` compare with
+    the whole period. Matches the stored ISO ``date``; undated documents never match.
+    """
+
+    priority = -1  # before the field-name tagger reads "date:" as a field
+    expr = r"(?<![^\s(])date:(?P<value>[^\s()]*)"
+
+    def create(self, parser, match):
+        return DateRangeNode(*date_range(match.group("value")))
+
+
+_DATE = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
+_DATE_VALUE = re.compile(
+    rf"(?P<op>>=|<=|>|<)(?P<bound>{_DATE})|(?P<start>{_DATE})?(?:(?P<dots>\.\.)(?P<end>{_DATE})?)?"
+)
+
+
+def date_range(value: str) -> tuple[str | None, str | None, bool, bool]:
+    """Turn the value of a ``date:`` clause into ``(start, end, startexcl, endexcl)``.
+
+    Bounds are prefixes of ISO days compared as strings: ``"2021-06~"`` sorts after every
+    day of June 2021, so a period's end is its prefix followed by ``~``.
+
+    >>> date_range("2021-1..2021-06")
+    ('2021-01', '2021-06~', False, False)
+    >>> date_range(">=2024-03-01")
+    ('2024-03-01', None, False, False)
+
+    :raises QueryError: for anything else, with the accepted forms in the message.
+    """
+    match = _DATE_VALUE.fullmatch(value)
+    if not value or not match or (match.group("dots") is None and not match.group("start")):
+        if not (match and match.group("op")):
+            raise QueryError(
+                f"date:{value} is not a date; write date:2022, date:2021-01..2021-06, "
+                "date:>=2024-03-01 or date:..2021"
+            )
+    op = match.group("op")
+    if op:
+        bound = _iso_prefix(match.group("bound"))
+        return {
+            ">=": (bound, None, False, False),
+            ">": (bound + "~", None, False, False),
+            "<=": (None, bound + "~", False, False),
+            "<": (None, bound, False, True),
+        }[op]
+    start = _iso_prefix(match.group("start")) if match.group("start") else None
+    if match.group("dots") is None:
+        return start, start + "~", False, False
+    end = _iso_prefix(match.group("end")) + "~" if match.group("end") else None
+    if start is None and end is None:
+        raise QueryError("date:.. needs a start or an end, e.g. date:2021..2022")
+    return start, end, False, False
+
+
+def _iso_prefix(text: str) -> str:
+    """``2021-1`` → ``2021-01``; checks that the month and day exist."""
+    parts = [int(part) for part in text.split("-")]
+    try:
+        datetime.date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))
+    except ValueError:
+        raise QueryError(f"{text} is not a real date") from None
+    return "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])])
+
+
+def make_parser(schema, fieldnames: tuple[str, ...] = SEARCH_FIELDS) -> MultifieldParser:
+    """Return the query parser: ``fieldnames`` (title and body) by default, all words required.
 
     Wildcards and ranges are off (a bare ``*`` would expand to the whole vocabulary);
-    ``operation:`` is an alias of the ``operations`` field; ``-word`` excludes a word.
+    ``operation:`` is an alias of the ``operations`` field; ``-word`` excludes a word;
+    ``AND``, ``OR`` and ``NOT`` work in any case; ``date:`` takes dates and ranges.
     """
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup)
+    parser = MultifieldParser(list(fieldnames), schema, group=AndGroup)
     parser.remove_plugin_class(WildcardPlugin)
     parser.remove_plugin_class(RangePlugin)
     parser.remove_plugin_class(PhrasePlugin)
+    parser.replace_plugin(
+        OperatorsPlugin(
+            And=r"(?<=\s)(?i:AND)(?=\s)",
+            Or=r"(?<=\s)(?i:OR)(?=\s)",
+            Not=r"(^|(?<=(\s|[()])))(?i:NOT)(?=\s)",
+            AndNot=None,
+            AndMaybe=None,
+            Require=None,
+        )
+    )
     parser.add_plugin(NgramPhrasePlugin())
+    parser.add_plugin(DatePlugin())
     parser.add_plugin(FieldAliasPlugin({"operations": ["operation"]}))
     parser.add_plugin(PlusMinusPlugin(minusexpr=r"(?<![^\s(])-(?=\S)"))
     return parser
 
 
-def parse_query(q: str, schema) -> query.Query:
+def parse_query(
+    q: str, schema, title_only: bool = False, expand: bool = True
+) -> query.Query:
     """Parse a query string into a Whoosh query.
 
-    :returns: :class:`whoosh.query.Every` for an empty string.
+    :param title_only: search unfielded words in titles only.
+    :param expand: keep the lexicon's alternatives (:class:`ExpansionQuery` nodes).
+    :returns: :class:`whoosh.query.Every` for an empty string. A plain query of several
+        words (no operators, fields or quotes) also gets an optional bonus where the words
+        stand together in order (:func:`adjacency_bonus`).
     A lone operator word (``AND``, ``or``) is searched as the word itself; a field name
     that is not in the schema is searched as text.
 
-    :raises QueryError: when the string has nothing searchable in it (``*``, ``(``) or the
-        parser fails on it (``NOT NOT 诈骗``); the message says what to change.
+    :raises QueryError: when the string has nothing searchable in it (``*``, ``(``), a
+        ``date:`` value is not a date, or the parser fails on it (``NOT NOT 诈骗``); the
+        message says what to change.
     """
     if not q.strip():
         return query.Every()
+    fieldnames = TITLE_FIELDS if title_only else SEARCH_FIELDS
     try:
-        parsed = make_parser(schema).parse(q)
+        parsed = make_parser(schema, fieldnames).parse(q)
+    except QueryError:
+        raise
     except Exception as exc:  # Whoosh's parser raises IndexError & co. on some operator runs
         raise QueryError(
             f"could not read the query ({type(exc).__name__}); check quotes, brackets and "
             "operators (AND, OR, NOT must stand between words)"
         ) from None
+    if not expand:
+        parsed = _without_expansions(parsed)
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(
             "the query has no words to search for; type Chinese words, names or numbers "
             "(wildcards such as * are not supported)"
         )
-    return parsed
+    bonus = adjacency_bonus(q, schema, fieldnames)
+    return query.AndMaybe(parsed, bonus) if bonus is not None else parsed
+
+
+def _without_expansions(q: query.Query) -> query.Query:
+    def drop(node):
+        if isinstance(node, ExpansionQuery):
+            return query.NullQuery
+        return node.apply(drop) if not node.is_leaf() else node
+
+    return drop(q).normalize()
+
+
+#: A plain query word: no quotes, brackets, field prefix or leading + / -.
+_PLAIN_WORD = re.compile(r"[^\s\"'()+\-:][^\s\"'():]*")
+_OPERATOR_WORDS = {"and", "or", "not"}
+
+
+def adjacency_bonus(q: str, schema, fieldnames: tuple[str, ...]) -> query.Query | None:
+    """Return the optional query rewarding a plain multi-word query's words standing together.
+
+    For ``断卡 行动``: a phrase match of 断卡行动 (contiguous, in order) on the n-gram fields,
+    plus a smaller bonus where the words occur in order within :data:`PROXIMITY_SLOP`
+    characters. ``None`` for one word or a query with operators, fields or quotes (whose
+    author said what they want).
+    """
+    words = q.split()
+    if len(words) < 2 or len(words) > 8:
+        return None
+    if any(not _PLAIN_WORD.fullmatch(w) or w.lower() in _OPERATOR_WORDS for w in words):
+        return None
+    bonuses = []
+    for fieldname in fieldnames:
+        field_type = schema[fieldname]
+        together = field_type.phrase_query("".join(words), ADJACENCY_BOOST)
+        parts = [field_type.phrase_query(word) for word in words]
+        if together is query.NullQuery or query.NullQuery in parts:
+            continue
+        bonuses.append(together)
+        near = SpanNear2(parts, slop=PROXIMITY_SLOP, ordered=True)
+        bonuses.append(query.ConstantScoreQuery(near, PROXIMITY_SCORE))
+    return query.Or(bonuses) if bonuses else None
 
 
 def query_needles(q: query.Query) -> list[str]:
@@ -321,13 +515,37 @@ _TEXT_FIELDS = {*SEARCH_FIELDS, "title_ngram", "body_ngram"}
 def search(searcher: Searcher, request: SearchRequest) -> SearchResults:
     """Run ``request`` against an open searcher.
 
+    When the search finds fewer than :data:`SUGGEST_BELOW` documents, ``suggestions`` lists
+    close query strings (:func:`searchapp.suggest.suggest`); when a term of the query occurs
+    nowhere and the correction finds more, the hits are the correction's and ``corrected``
+    says so (not when ``expand`` is off: then exactly what was typed is searched).
+
     :raises QueryError: the query string cannot be parsed or has nothing to search for.
     """
+    from searchapp.suggest import suggest
+
     started = time.perf_counter()
-    parsed = parse_query(request.q, searcher.schema)
+    results = _run(searcher, request, request.q)
+    if request.q.strip() and results.total < SUGGEST_BELOW:
+        fieldnames = TITLE_FIELDS if request.title_only else SEARCH_FIELDS
+        corrections = suggest(searcher, request.q, fieldnames)
+        results.suggestions = [c.q for c in corrections]
+        if corrections and corrections[0].missing and request.expand:
+            corrected = _run(searcher, request, corrections[0].q)
+            if corrected.total > results.total:
+                corrected.suggestions = results.suggestions[1:]
+                corrected.corrected = corrections[0].q
+                results = corrected
+    results.took_ms = (time.perf_counter() - started) * 1000
+    return results
+
+
+def _run(searcher: Searcher, request: SearchRequest, q: str) -> SearchResults:
+    """Search for ``q`` with the rest of ``request``: parse, filter, rank, page, highlight."""
+    parsed = parse_query(q, searcher.schema, request.title_only, request.expand)
     filtered = _with_filters(parsed, request)
     sort = request.sort
-    if sort == "relevance" and not request.q.strip():
+    if sort == "relevance" and not q.strip():
         sort = "date"  # nothing to rank by: list every document newest first
     offset = (request.page - 1) * request.per_page
     results = searcher.search(
@@ -348,8 +566,79 @@ def search(searcher: Searcher, request: SearchRequest) -> SearchResults:
         hits=hits,
         facets=_facets(searcher, parsed, request),
         needles=needles,
-        took_ms=(time.perf_counter() - started) * 1000,
+        expansions=query_expansions(parsed),
+        explain=explain_query(parsed, request) if request.explain else None,
     )
+
+
+def query_expansions(q: query.Query) -> list[str]:
+    """Return the lexicon alternatives in ``q`` ("also searched"), once each, in order."""
+    found: list[str] = []
+
+    def visit(node: query.Query) -> None:
+        if isinstance(node, ExpansionQuery):
+            found.append(node.display)
+        elif not node.is_leaf():
+            for child in node.children():
+                visit(child)
+
+    visit(q)
+    return list(dict.fromkeys(found))
+
+
+def explain_query(q: query.Query, request: SearchRequest | None = None) -> str:
+    """Describe how a parsed query is read, in the query language's own terms.
+
+    Words are shown bare, character phrases in quotes, the field pairs title/body are
+    folded into one, lexicon alternatives as ``also(…)``, bonuses as ``ranked higher
+    if …``. Example for ``电诈 -赌博``::
+
+        (电诈 OR "电诈" OR also(电信网络诈骗) …) NOT (赌博 OR "赌博")
+        — words searched in title and body; …
+    """
+    text = _describe(q)
+    fields = "title only" if request is not None and request.title_only else "title and body"
+    notes = [f"words are searched in {fields}", '"…" = these characters together, in order']
+    if request is not None:
+        notes.append("synonyms on" if request.expand else "synonyms off")
+    return f"{text}  — {'; '.join(notes)}"
+
+
+def _describe(node: query.Query) -> str:
+    if isinstance(node, ExpansionQuery):
+        return f"also({node.display})"
+    if isinstance(node, query.Term):
+        if node.fieldname in _NGRAM_FIELDS:
+            return f'"{node.text}"'
+        if node.fieldname in SEARCH_FIELDS:
+            return node.text
+        return f"{node.fieldname}:{node.text}"
+    if isinstance(node, query.Phrase):
+        if node.fieldname in _NGRAM_FIELDS:
+            return f'"{_join_ngrams(node.words)}"'
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, query.TermRange):
+        return f"{node.fieldname}:{node.start or ''}..{(node.end or '').rstrip('~')}"
+    if isinstance(node, query.ConstantScoreQuery):
+        inner = node.child
+        parts = [_describe(q) for q in getattr(inner, "qs", [])]
+        return "near(" + " … ".join(dict.fromkeys(parts)) + ")"
+    if isinstance(node, query.AndMaybe):
+        return f"{_describe(node.a)} ranked higher if {_describe(node.b)}"
+    if isinstance(node, query.AndNot):
+        return f"{_describe(node.a)} NOT {_describe(node.b)}"
+    if isinstance(node, query.Not):
+        return f"NOT {_describe(node.query)}"
+    if isinstance(node, (query.And, query.Or)):
+        joint = " AND " if isinstance(node, query.And) else " OR "
+        parts = list(dict.fromkeys(_describe(child) for child in node.children()))
+        return parts[0] if len(parts) == 1 else "(" + joint.join(parts) + ")"
+    if isinstance(node, query.Every):
+        return "everything"
+    return str(node)
+
+
+_NGRAM_FIELDS = {"title_ngram", "body_ngram"}
 
 
 def _with_filters(q: query.Query, request: SearchRequest, skip: str | None = None) -> query.Query:

@@ -22,7 +22,6 @@ from searchapp.analysis import normalize
 
 #: Characters kept when matching; everything else (spaces, punctuation, quotes) is squeezed out.
 _KEPT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fa-z0-9.]")
-_ALNUM = re.compile(r"[a-z0-9]")
 #: Where a sentence ends, and where a clause ends inside a sentence.
 SENTENCE_ENDS = "。！？；!?;\n"
 CLAUSE_ENDS = "，、：,:"
@@ -70,11 +69,19 @@ def find_highlights(text: str, needles: Iterable[str]) -> list[Span]:
 
 
 def _at_boundaries(normalized: str, start: int, end: int) -> bool:
-    if _ALNUM.match(normalized[start]) and start > 0 and _ALNUM.match(normalized[start - 1]):
+    """Whether a match does not cut a run of letters or a run of digits (``app`` matches
+    in ``app3`` and ``3`` in ``app3``, but ``app`` not in ``happy``, ``12`` not in ``312``)."""
+    if start > 0 and _same_class(normalized[start - 1], normalized[start]):
         return False
-    if _ALNUM.match(normalized[end - 1]) and end < len(normalized) and _ALNUM.match(normalized[end]):
+    if end < len(normalized) and _same_class(normalized[end - 1], normalized[end]):
         return False
     return True
+
+
+def _same_class(a: str, b: str) -> bool:
+    return (a.isascii() and b.isascii()) and (
+        (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit())
+    )
 
 
 def _merge(spans: list[Span]) -> list[Span]:

@@ -11,6 +11,7 @@ from searchapp.analysis import normalize
 from searchapp.analysis import query_ngrams
 from searchapp.analysis import query_words
 from searchapp.analysis import read_user_dictionary
+from searchapp.analysis import to_simplified
 
 # Sentences from the seed press releases, plus width/case variants typed on Chinese IMEs.
 SENTENCES = [
@@ -20,6 +21,8 @@ SENTENCES = [
     "会同工信部建成12381涉诈预警劝阻短信系统；缉捕公安部A级逃犯2名。",
     "查获ＧＯＩＰ设备１２台，涉案ＡＰＰ３个，张𠮷某落网。",
     "工信部部署开展“断卡2.0”专项行动，1,200 sources checked.",
+    # Traditional script (Hong Kong press), with a thousands separator.
+    "警務處拘捕三名詐騙集團成員，涉款1,200萬元，網上情緣騙案上升。",
 ]
 
 
@@ -35,7 +38,7 @@ def index_tokens(tokenizer, text, mode="index"):
 def test_offsets_point_at_the_original_characters(tokenizer, text):
     for token, _pos, start, end in index_tokens(tokenizer, text):
         # Bigrams may span quotes inside a name (“断卡”行动): those characters are transparent.
-        original = "".join(c for c in normalize(text[start:end]) if c not in TRANSPARENT)
+        original = "".join(c for c in normalize(text)[start:end] if c not in TRANSPARENT)
         # A token is its text, or a variant of it: the bare number of 25.8万 or 1,200 → 1200.
         assert original == token or original.replace(",", "") == token or original.startswith(token)
 
@@ -110,3 +113,53 @@ def test_user_dictionary_tolerates_bom_crlf_and_comments(tmp_path):
     path = tmp_path / "dict.txt"
     path.write_bytes("\ufeffGOIP设备 100\r\n# comment\r\n\r\n云剑－2023\r\n".encode("utf-8"))
     assert read_user_dictionary(path) == [("goip设备", 100), ("云剑-2023", None)]
+
+
+# --- issue 4 ----------------------------------------------------------------------------
+
+
+def test_traditional_text_meets_simplified_queries_with_true_offsets():
+    text = "警務處拘捕詐騙集團成員"
+    assert query_words(text) == query_words("警务处拘捕诈骗集团成员")
+    tokens = index_tokens(JiebaTokenizer(), text)
+    by_text = {token: text[start:end] for token, _pos, start, end in tokens}
+    assert by_text["诈骗"] == "詐騙"
+    assert by_text["集团"] == "集團"
+
+
+def test_normalize_converts_script_without_changing_length():
+    for text in ["乾隆年間，乾淨的頭髮", "裏面衞生，臺灣", "ＧＯＩＰ詐騙１２台"]:
+        assert len(normalize(text)) == len(text)
+    assert normalize("乾隆乾淨") == "乾隆干净"  # phrase-aware: 乾隆 keeps its 乾
+
+
+def test_to_simplified_keeps_offsets_when_a_conversion_changes_length(monkeypatch):
+    import searchapp.analysis as analysis
+
+    class Stretching:
+        """A converter whose phrase table maps 詐騙 to three characters."""
+
+        def convert(self, text):
+            return text.replace("詐騙", "诈骗X").replace("騙", "骗").replace("詐", "诈")
+
+    monkeypatch.setattr(analysis, "_converter", Stretching())
+    assert to_simplified("警方詐騙案，詐騙") == "警方诈骗案，诈骗"
+
+
+def test_mixed_letter_and_digit_runs_are_found_by_their_parts():
+    tokens = index_tokens(JiebaTokenizer(), "涉案ＡＰＰ３个")
+    by_text = {token: (pos, start, end) for token, pos, start, end in tokens}
+    assert by_text["app3"] == (1, 2, 6)
+    assert by_text["app"] == (1, 2, 5) and by_text["3"] == (1, 5, 6)
+    assert query_words("ＡＰＰ３个") == ["app3", "个"]  # query time: the run whole
+
+
+def test_numbers_with_thousands_separators_are_found_both_ways():
+    tokens = {token for token, *_ in index_tokens(JiebaTokenizer(), "涉款1,200萬元")}
+    assert {"1,200万", "1,200", "1200"} <= tokens
+
+
+def test_user_dictionary_words_may_contain_spaces(tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_text("天网 2024 10 nz\n網上情緣 5\n", encoding="utf-8")
+    assert read_user_dictionary(path) == [("天网 2024", 10), ("网上情缘", 5)]

@@ -16,6 +16,7 @@ from searchapp.web import SECURITY_HEADERS
 
 RESULT_KEYS = [
     "query", "parsed", "filters", "sort", "total", "page", "per_page", "took_ms", "hits", "facets",
+    "title_only", "expand", "expansions", "suggestions", "corrected",
 ]
 HIT_KEYS = [
     "id", "path", "title", "date", "year", "source", "origin", "url", "operations", "snippet",

@@ -77,6 +77,7 @@ def test_search_json_has_the_api_shape(runner, seed_index_dir):
     data = json.loads(result.output)
     assert list(data) == [
         "query", "parsed", "filters", "sort", "total", "page", "per_page", "took_ms", "hits", "facets",
+    "title_only", "expand", "expansions", "suggestions", "corrected",
     ]
     assert data["total"] == 2
     assert data["filters"] == {"year": ["2022"], "source": [], "operation": []}

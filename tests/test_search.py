@@ -143,7 +143,10 @@ def test_snippets_mark_exactly_the_matched_text(searcher):
     for hit in results.hits:
         marked = re.findall(r"<mark>(.*?)</mark>", str(hit.snippet))
         assert marked, hit.path
-        assert {m.replace("”", "").replace("“", "").lower() for m in marked} <= {"断卡", "goip"}
+        # The lexicon's alternatives (断卡 → 两卡, GOIP = 猫池) are searched and marked too.
+        assert {m.replace("”", "").replace("“", "").lower() for m in marked} <= {
+            "断卡", "goip", "两卡", "猫池"
+        }
         plain = re.sub(r"</?mark>", "", str(hit.snippet))
         assert "<" not in plain and "&#123;" not in plain
 
@@ -216,3 +219,157 @@ def test_bad_parameters_are_refused_with_a_message(options):
 
 def test_page_size_is_clamped():
     assert SearchRequest(per_page=10**6).per_page == MAX_PER_PAGE
+
+
+# --- issue 4: dates, operators in any case, title-only, synonyms, explain, suggestions ------
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("date:2022", {"003", "004"}),
+        ("date:2021-01..2021-06", {"001"}),
+        ("date:2021-6..2022-7", {"001", "004"}),
+        ("date:>=2025-03-06", {"000", "002"}),
+        ("date:>2025-03-06", {"000"}),
+        ("date:<2022", {"001"}),
+        ("date:<=2022-07", {"001", "004"}),
+        ("date:..2021", {"001"}),
+        ("断卡 date:2022", {"003", "004"}),
+    ],
+)
+def test_date_clauses_select_by_the_stored_iso_day(searcher, q, expected):
+    assert set(seeds_found(searcher, q)) == expected
+
+
+@pytest.mark.parametrize("q", ["date:2022-13", "date:abc", "date:2021-02-30", "date:..", "date:"])
+def test_a_date_that_is_no_date_gets_a_message_naming_it(searcher, q):
+    with pytest.raises(QueryError) as error:
+        search(searcher, SearchRequest(q=q))
+    assert "date" in str(error.value) or "not a real date" in str(error.value)
+
+
+def test_lowercase_or_is_or_and_never_narrows(searcher):
+    assert set(seeds_found(searcher, "云剑 or 清源")) == set(seeds_found(searcher, "云剑 OR 清源"))
+    assert set(seeds_found(searcher, "云剑 or 清源")) == {"002", "003"}
+
+
+def test_title_only_searches_titles_and_synonyms_rank_below_the_literal_word(searcher):
+    # 电诈 is in 000's title and in 002's body; 001, 003, 004 have 电信网络诈骗 in the title.
+    assert seeds_found(searcher, "电诈", title_only=True, expand=False) == ["000"]
+    assert set(seeds_found(searcher, "电诈", expand=False)) == {"000", "002"}
+    found = seeds_found(searcher, "电诈", title_only=True)
+    assert set(found) == {"000", "001", "003", "004"}
+    assert found[0] == "000"
+
+
+def test_expansions_are_reported_and_can_be_switched_off(searcher):
+    results = search(searcher, SearchRequest(q="电诈"))
+    assert results.expansions == ["电信网络诈骗", "电信诈骗"]
+    assert results.to_dict()["expansions"] == ["电信网络诈骗", "电信诈骗"]
+    assert search(searcher, SearchRequest(q="电诈", expand=False)).expansions == []
+    # A quoted phrase is exact: no expansion.
+    assert search(searcher, SearchRequest(q='"电诈"')).expansions == []
+
+
+def test_synonym_matches_are_highlighted_in_the_original_text(searcher):
+    results = search(searcher, SearchRequest(q="电诈"))
+    hit = next(h for h in results.hits if h.path.endswith("001_1fa2294de0920597.txt"))
+    assert "<mark>电信网络诈骗</mark>" in str(hit.title_html)
+
+
+def test_traditional_queries_find_simplified_text(searcher):
+    assert seeds_found(searcher, "詐騙集團") == seeds_found(searcher, "诈骗集团")
+    assert set(seeds_found(searcher, "殺豬盤")) == {"001"}
+
+
+def test_explain_describes_the_parsed_query(searcher):
+    results = search(searcher, SearchRequest(q="电诈 -赌博 date:2022", explain=True))
+    assert results.to_dict()["explain"] == results.explain
+    assert results.explain.startswith(
+        '((电诈 OR "电诈" OR also(电信网络诈骗) OR also(电信诈骗)) AND date:2022..2022)'
+    )
+    assert 'NOT (赌博 OR "赌博")' in results.explain
+    assert "explain" not in search(searcher, SearchRequest(q="电诈")).to_dict()
+
+
+def test_a_term_found_nowhere_is_corrected_and_the_correction_is_said(searcher):
+    results = search(searcher, SearchRequest(q="杀珠盘"))
+    assert results.corrected == "杀猪盘"
+    assert [Path(h.path).name[:3] for h in results.hits] == ["001"]
+    assert "<mark>杀猪盘</mark>" in str(results.hits[0].snippet)
+    # With expansion off exactly what was typed is searched, and the fix is only suggested.
+    literal = search(searcher, SearchRequest(q="杀珠盘", expand=False))
+    assert literal.corrected is None and literal.total == 0
+    assert literal.suggestions[0] == "杀猪盘"
+
+
+def test_suggestions_are_index_words_not_raw_corrector_output(searcher):
+    results = search(searcher, SearchRequest(q="段卡 拔钉", expand=False))
+    assert results.total == 0
+    assert results.suggestions[0] == "断卡 拔钉"
+    assert search(searcher, SearchRequest(q="断卡")).suggestions == []
+
+
+def test_words_standing_together_in_order_rank_first(tmp_path):
+    from searchapp.document import Document
+    from searchapp.indexer import index_documents
+
+    def doc(doc_id, body):
+        return Document(
+            id=doc_id, path=f"{doc_id}.txt", title="通报", date=None, year=None,
+            date_source=None, source="", feed="", origin="", url="", operations=(), body=body,
+        )
+
+    index_documents(
+        [
+            doc("apart", "警方提醒：诈骗手法多样，遇到可疑来电请核实，谨防上当。不要轻信陌生电信号码。"),
+            doc("reversed", "警方提醒：遇到诈骗，请拨打电信运营商的热线核实，谨防上当受骗。"),
+            doc("together", "警方提醒：遇到可疑来电请核实，谨防上当。近期电信诈骗高发。"),
+        ],
+        tmp_path,
+    )
+    with open_index(tmp_path).searcher() as own:
+        ranked = [h.id for h in search(own, SearchRequest(q="电信 诈骗")).hits]
+    assert ranked[0] == "together"
+    assert set(ranked) == {"apart", "reversed", "together"}
+
+
+def test_url_parameters_for_the_new_switches():
+    from werkzeug.datastructures import MultiDict
+
+    from searchapp.web.params import args_for
+    from searchapp.web.params import request_from_args
+
+    args = MultiDict({"q": "电诈", "title_only": "1", "expand": "0", "explain": "on"})
+    request = request_from_args(args)
+    assert (request.title_only, request.expand, request.explain) == (True, False, True)
+    assert args_for(request) == [("q", "电诈"), ("title_only", "1"), ("expand", "0")]
+    with pytest.raises(QueryError, match="title_only"):
+        request_from_args(MultiDict({"q": "x", "title_only": "maybe"}))
+
+
+def test_cli_switches_reach_the_search(seed_index_dir):
+    from click.testing import CliRunner
+
+    from searchapp.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["search", "电诈", "--title-only", "--no-expand", "--explain", "--index", str(seed_index_dir)],
+    )
+    assert result.exit_code == 0, result.output
+    explained = result.output.splitlines()[1]
+    assert explained.startswith('read as: (电诈 OR "电诈")  — words are searched in title only')
+    assert "1 hits" in result.output and "Also searched" not in result.output
+
+
+def test_the_search_page_says_what_else_was_searched_and_keeps_the_switches(client):
+    page = client.get("/search?q=电诈&title_only=1").get_data(as_text=True)
+    assert "同时搜索了：<span class=\"expansion\">电信网络诈骗</span>" in page
+    assert '<input type="hidden" name="title_only" value="1">' in page
+    assert "/search?q=%E7%94%B5%E8%AF%88&amp;expand=0" in page  # "只搜原词"
+    corrected = client.get("/search?q=杀珠盘").get_data(as_text=True)
+    assert "以下是“<strong>杀猪盘</strong>”的结果" in corrected
+    literal = client.get("/search?q=杀珠盘&expand=0").get_data(as_text=True)
+    assert '您是不是要找：<a href="/search?q=%E6%9D%80%E7%8C%AA%E7%9B%98">杀猪盘</a>' in literal

@@ -74,3 +74,23 @@ def test_without_a_match_in_the_body_the_lead_is_shown():
     assert snippet.startswith("1月8日，公安部在京召开专题新闻发布会。")
     assert "<mark>" not in snippet
     assert 20 <= len(snippet) <= 110
+
+
+def test_traditional_text_is_marked_for_simplified_needles():
+    assert str(highlight("警務處拘捕詐騙集團成員", ["诈骗", "集团"])) == (
+        "警務處拘捕<mark>詐騙集團</mark>成員"
+    )
+
+
+def test_letters_match_inside_a_mixed_run_at_the_letter_digit_boundary():
+    assert str(highlight("涉案ＡＰＰ３个", ["app"])) == "涉案<mark>ＡＰＰ</mark>３个"
+    assert find_highlights("ab12 312", ["12"]) == [(2, 4)]
+
+
+def test_long_sentences_are_cut_into_clauses_of_bounded_length():
+    body = "，".join(f"第{i}句说明情况" for i in range(30)) + "，最后提到断卡行动。"
+    snippet = str(make_snippet(body, ["断卡"], max_chars=60))
+    assert "<mark>断卡</mark>" in snippet
+    plain = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert plain.startswith("…") and len(plain) <= 62
+    assert plain[1:].startswith("第")  # starts after a clause boundary, not mid-clause

@@ -9,6 +9,9 @@ URL grammar (shared by ``/search`` and ``/api/search``)::
     sort=date           relevance (default), date (newest first) or date_asc
     page=2              1-based
     per_page=20         1 to MAX_PER_PAGE; larger values are clamped
+    title_only=1        search words in titles only (1/true/on; default off)
+    expand=0            no synonym expansion or typo correction (default on)
+    explain=1           include a readable account of how the query was read
 
 Empty values (``year=``) are ignored, so a form with blank fields reads like one without them.
 """
@@ -47,8 +50,29 @@ def request_from_args(args: MultiDict, per_page: int = DEFAULT_PER_PAGE) -> Sear
         sort=args.get("sort", "").strip() or "relevance",
         page=_integer(args, "page", 1),
         per_page=_integer(args, "per_page", per_page),
+        title_only=_switch(args, "title_only", False),
+        expand=_switch(args, "expand", True),
+        explain=_switch(args, "explain", False),
         **filters,
     )
+
+
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"0", "false", "off", "no"}
+
+
+def _switch(args: Mapping[str, str], name: str, default: bool) -> bool:
+    """Return ``args[name]`` as a bool (1/true/on/yes or 0/false/off/no), ``default`` when
+    missing or empty.
+
+    :raises QueryError: any other value; the message names the parameter.
+    """
+    value = args.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    raise QueryError(f"{name} must be 1 or 0, not {value[:20]!r}")
 
 
 def _integer(args: Mapping[str, str], name: str, default: int) -> int:
@@ -97,4 +121,8 @@ def args_for(
         pairs.append(("page", str(page)))
     if search_request.per_page != default_per_page:
         pairs.append(("per_page", str(search_request.per_page)))
+    if search_request.title_only:
+        pairs.append(("title_only", "1"))
+    if not search_request.expand:
+        pairs.append(("expand", "0"))
     return pairs
