@@ -19,6 +19,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from searchapp.analysis import USER_DICT_PATH
+from searchapp.analysis import get_segmenter
 from searchapp.analysis import normalize
 from searchapp.analysis import read_user_dictionary
 from searchapp.lexicon import lexicon_table
@@ -63,7 +64,8 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
     """Return corrected query strings for the rare or missing Han terms of ``q``.
 
     A term is rare when its characters stand together in fewer than
-    :data:`MIN_DOC_FREQUENCY` documents. The first correction replaces every rare term
+    :data:`MIN_DOC_FREQUENCY` documents; a word of jieba's or our dictionary is taken as
+    spelled right, however rare (a corpus without 量子 gets no 分子 for it). The first correction replaces every rare term
     by its closest word; the others replace one term by another close word.
 
     :param fieldnames: the text fields searched (their n-gram siblings are checked).
@@ -78,7 +80,8 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
         if not _HAN_WORD.fullmatch(term) or not MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS:
             continue
         frequency = _contiguous_frequency(searcher, term, fieldnames)
-        if frequency >= MIN_DOC_FREQUENCY:
+        if frequency >= MIN_DOC_FREQUENCY or get_segmenter().FREQ.get(term):
+            # Common here, or a real word this corpus just lacks (量子): spelled right.
             continue
         vocabulary = vocabulary or _vocabulary(searcher)
         candidates = close_words(term, vocabulary) or substitutions(searcher, term, fieldnames)
