@@ -26,6 +26,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -56,6 +57,12 @@ GENERATION_PREFIX = "gen-"
 LOCK_TIMEOUT_S = 30.0
 #: Memory the Whoosh writer may use for its buffers, megabytes.
 WRITER_LIMIT_MB = 64
+#: A new generation is written as segments of at most this many documents (see
+#: :meth:`_Batch.commit_segment`); an update of the current one commits once, at the end.
+SEGMENT_DOCS = int(os.environ.get("SEARCHAPP_SEGMENT_DOCS", "2000"))
+
+
+_ITEM_PREFIX = re.compile(r"^item (?P<number>\d+): ")
 
 
 class IndexNotFound(Exception):
@@ -97,9 +104,12 @@ class IndexReport:
     seconds: float = 0.0
 
     def skipped_by_reason(self) -> dict[str, list[str]]:
-        """Group the skipped files by reason, most frequent reason first."""
+        """Group the skipped files (and items of files) by reason, most frequent first."""
         groups: dict[str, list[str]] = {}
         for path, reason in self.skipped:
+            item = _ITEM_PREFIX.match(reason)
+            if item:  # "item 14: no article text" of a multi-item file
+                reason, path = reason[item.end() :], f"{path} (item {item['number']})"
             groups.setdefault(reason, []).append(path)
         return dict(sorted(groups.items(), key=lambda item: -len(item[1])))
 
@@ -133,6 +143,17 @@ class _Batch:
         self.searcher = searcher
         self.dying = dying
         self.represented: dict[str, bool] = {}  # content key -> has a live representative
+        self.since_commit = 0  # documents added since the writer was opened
+
+    def commit_segment(self, ix) -> None:
+        """Commit what is written as a segment and go on with a new writer.
+
+        Only for a new generation, which nobody searches before it is made current: the
+        writer's memory then stays bounded by :data:`SEGMENT_DOCS`, whatever the corpus size.
+        """
+        self.writer.commit(merge=False)
+        self.writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        self.since_commit = 0
 
     def add(self, document: Document, abspath: str, item: int) -> bool:
         """Write ``document`` (item ``item`` of the file at ``abspath``); return whether it
@@ -142,6 +163,7 @@ class _Batch:
             self.represented[key] = self._committed_representative(key)
         duplicate = self.represented[key]
         self.represented[key] = True
+        self.since_commit += 1
         self.writer.add_document(
             **document_fields(
                 document,
@@ -252,13 +274,15 @@ def index_paths(
                             report.unchanged += 1
                         else:
                             count = _index_file(file, abspath, abspath in changed, batch, report)
+                            if report.rebuilt and batch.since_commit >= SEGMENT_DOCS:
+                                batch.commit_segment(ix)
                         if on_file:
                             on_file(file, count)
                     batch.finish(dying_keys)
                 except BaseException:
-                    writer.cancel()
+                    batch.writer.cancel()
                     raise
-                writer.commit()
+                batch.writer.commit()
             finally:
                 if searcher is not None:
                     searcher.close()
@@ -330,12 +354,14 @@ def index_documents(
                         report.duplicates += batch.add(item, abspath, items_per_file[abspath])
                         items_per_file[abspath] += 1
                         report.indexed += 1
+                        if batch.since_commit >= SEGMENT_DOCS:
+                            batch.commit_segment(ix)
                     if on_item:
                         on_item(item)
             except BaseException:
-                writer.cancel()
+                batch.writer.cancel()
                 raise
-            writer.commit()
+            batch.writer.commit()
             report.added = len(items_per_file)
             report.documents = report.indexed - report.duplicates
         _make_current(index_dir, ix.storage.folder)
