@@ -116,3 +116,23 @@ def test_searches_see_the_index_before_or_after_a_run_never_between(corpus):
     before, after = totals[0], totals[-1]
     assert after == before + GENERATED
     assert set(totals) <= {before, after}
+
+
+def test_a_running_app_shows_exactly_the_updated_index_after_an_incremental_run(tmp_path, seeds_dir):
+    folder = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, folder)
+    index_dir = tmp_path / "index"
+    index_paths([folder], index_dir)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert client.get("/api/search?q=").get_json()["total"] == 5  # the searcher is now open
+    (folder / "000_4ee526ae3c740427.txt").unlink()
+    changed = folder / "003_d98139139d6e09e8.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("39.1万起", "39.2万起"), encoding="utf-8")
+    index_paths([folder], index_dir)
+
+    def found(q):
+        return sorted(Path(hit["path"]).name[:3] for hit in client.get("/api/search", query_string={"q": q}).get_json()["hits"])
+
+    assert found("") == ["001", "002", "003", "004"]
+    assert found("25.8万") == []  # the deleted file
+    assert found('"39.2万起"') == ["003"] and found('"39.1万起"') == []  # the changed one, once

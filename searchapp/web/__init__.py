@@ -44,10 +44,13 @@ class SearcherPool:
     """Open searchers kept between requests: one per worker thread and index folder.
 
     Opening a Whoosh searcher reads the term dictionary (hundreds of milliseconds on a few
-    thousand documents), so it is done once per thread, not per request. Each request checks
-    that its thread's searcher still shows the latest commit (a file-name look-up) and
-    refreshes it when an index run has committed, reusing unchanged segments; a new
-    generation (a rebuild) is opened afresh. Whoosh searchers are not shared between threads.
+    thousand documents), so it is done once per thread and index commit, not per request.
+    Each request checks that its thread's searcher still shows the latest commit (a
+    file-name look-up); after an index run has committed, or a rebuild made a new generation
+    current, a new searcher is opened. (Whoosh's ``Searcher.refresh()`` is not used: in
+    Whoosh-Reloaded 2.7.5 the refreshed reader keeps the old segments alongside the new
+    ones, so deleted and replaced documents would still be found.) Whoosh searchers are not
+    shared between threads.
     """
 
     def __init__(self):
@@ -61,14 +64,11 @@ class SearcherPool:
         generation = current_generation(index_dir)
         searchers = self._local.__dict__.setdefault("searchers", {})
         cached = searchers.get(index_dir)
-        if cached is not None and cached[0] == generation:
-            searcher = cached[1]
-            if not searcher.up_to_date():
-                searcher = searcher.refresh()
-        else:
-            if cached is not None:
-                cached[1].close()
-            searcher = open_index(index_dir, generation).searcher()
+        if cached is not None and cached[0] == generation and cached[1].up_to_date():
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+        searcher = open_index(index_dir, generation).searcher()
         searchers[index_dir] = (generation, searcher)
         return searcher
 
