@@ -102,6 +102,10 @@ class ExpandedTerm:
     parts: tuple[str, ...]
 
 
+#: Quote marks that may cling to a term when a query's quotes do not pair up.
+QUOTES = "\"'“”‘’「」『』"
+
+
 def expansions(term: str) -> list[ExpandedTerm]:
     """Return the lexicon's alternatives for one whitespace-free query term.
 
@@ -117,6 +121,7 @@ def expansions(term: str) -> list[ExpandedTerm]:
     table, pattern = lexicon_table()
     if pattern is None:
         return []
+    term = term.strip(QUOTES)  # an unbalanced quote stays on the word it touches
     normalized = normalize(term)
     found = []
     for match in pattern.finditer(normalized):

@@ -75,6 +75,11 @@ PROXIMITY_SLOP = 10
 SUGGEST_BELOW = 5
 
 
+def _valid_text(text: str) -> str:
+    """Replace lone surrogates (undecodable input bytes) with U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
 class QueryError(ValueError):
     """The query string or a search parameter cannot be used; the message says what to fix."""
 
@@ -110,6 +115,11 @@ class SearchRequest:
     explain: bool = False
 
     def __post_init__(self):
+        # Text that is not valid Unicode (lone surrogates: undecodable bytes from a terminal)
+        # is searched with U+FFFD in place of each bad character, never raised on.
+        object.__setattr__(self, "q", _valid_text(self.q))
+        for name in ("years", "sources", "operations"):
+            object.__setattr__(self, name, tuple(_valid_text(v) for v in getattr(self, name)))
         errors = []
         if len(self.q) > MAX_QUERY_CHARS:
             errors.append(f"the query is longer than {MAX_QUERY_CHARS} characters")
@@ -387,6 +397,13 @@ def make_parser(schema, fieldnames: tuple[str, ...] = SEARCH_FIELDS) -> Multifie
     return parser
 
 
+#: AND / OR at the start, or AND / OR / NOT at the end of a query: nothing to join, so dropped
+#: rather than searched as the English words (which would narrow the search).
+_DANGLING_OPERATORS = re.compile(
+    r"^\s*(?:(?:AND|OR)\s+)+(?=\S)|(?<=\S)(?:\s+(?:AND|OR|NOT))+\s*$", re.IGNORECASE
+)
+
+
 def parse_query(
     q: str, schema, title_only: bool = False, expand: bool = True
 ) -> query.Query:
@@ -397,13 +414,15 @@ def parse_query(
     :returns: :class:`whoosh.query.Every` for an empty string. A plain query of several
         words (no operators, fields or quotes) also gets an optional bonus where the words
         stand together in order (:func:`adjacency_bonus`).
-    A lone operator word (``AND``, ``or``) is searched as the word itself; a field name
-    that is not in the schema is searched as text.
+    An operator with nothing on one side (``断卡 OR``, ``AND 断卡``) is dropped; a lone
+    operator word is searched as the word itself; a field name that is not in the schema is
+    searched as text.
 
     :raises QueryError: when the string has nothing searchable in it (``*``, ``(``), a
         ``date:`` value is not a date, or the parser fails on it (``NOT NOT 诈骗``); the
         message says what to change.
     """
+    q = _DANGLING_OPERATORS.sub(" ", q)
     if not q.strip():
         return query.Every()
     fieldnames = TITLE_FIELDS if title_only else SEARCH_FIELDS
@@ -411,10 +430,10 @@ def parse_query(
         parsed = make_parser(schema, fieldnames).parse(q)
     except QueryError:
         raise
-    except Exception as exc:  # Whoosh's parser raises IndexError & co. on some operator runs
+    except Exception:  # Whoosh's parser raises IndexError & co. on some operator runs
         raise QueryError(
-            f"could not read the query ({type(exc).__name__}); check quotes, brackets and "
-            "operators (AND, OR, NOT must stand between words)"
+            "could not read the query; check quotes, brackets and operators "
+            "(AND, OR, NOT must stand between words)"
         ) from None
     if not expand:
         parsed = _without_expansions(parsed)

@@ -373,3 +373,20 @@ def test_the_search_page_says_what_else_was_searched_and_keeps_the_switches(clie
     assert "以下是“<strong>杀猪盘</strong>”的结果" in corrected
     literal = client.get("/search?q=杀珠盘&expand=0").get_data(as_text=True)
     assert '您是不是要找：<a href="/search?q=%E6%9D%80%E7%8C%AA%E7%9B%98">杀猪盘</a>' in literal
+
+
+@pytest.mark.parametrize("q", ["断卡 OR", "OR 断卡", "断卡 or", "and 断卡", "断卡 NOT", "断卡 AND"])
+def test_an_operator_with_nothing_on_one_side_is_dropped(searcher, q):
+    assert set(seeds_found(searcher, q)) == {"001", "003", "004"}
+
+
+def test_undecodable_input_is_searched_not_raised(searcher):
+    # A terminal passes undecodable bytes on as lone surrogates.
+    request = SearchRequest(q="\udcff断卡", sources=("\udcfe",))
+    assert request.q == "?断卡" and request.sources == ("?",)
+    assert search(searcher, request).total == 0  # the source filter matches nothing
+
+
+def test_an_unbalanced_quote_does_not_cling_to_expansions(searcher):
+    results = search(searcher, SearchRequest(q='"电诈'))
+    assert results.expansions and not any('"' in text for text in results.expansions)

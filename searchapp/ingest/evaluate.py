@@ -33,8 +33,15 @@ import yaml
 
 from searchapp.ingest import extract_file
 
+def _repository() -> Path:
+    """Return the checkout holding ``tests/labels``: this package's own when run from a
+    checkout, else the working directory (an installed package has no tests folder)."""
+    checkout = Path(__file__).resolve().parents[2]
+    return checkout if (checkout / "tests" / "labels").is_dir() else Path.cwd()
+
+
 #: The repository's root (labels' paths are relative to it by default).
-REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY = _repository()
 DEFAULT_LABELS = REPOSITORY / "tests" / "labels" / "ingest-labels.yaml"
 FIELDS = ("title", "date", "source", "operations", "skip")
 
@@ -167,4 +174,7 @@ def _one_line(text: str) -> str:
 if __name__ == "__main__":  # python -m searchapp.ingest.evaluate [--errors]
     import sys
 
-    print(format_report(evaluate(DEFAULT_LABELS), show_errors="--errors" in sys.argv))
+    try:
+        print(format_report(evaluate(DEFAULT_LABELS), show_errors="--errors" in sys.argv))
+    except LabelsError as error:
+        sys.exit(f"Error: {error} (run from the repository, with ../shared/corpus beside it)")
