@@ -82,7 +82,8 @@ def _build_index(
     from searchapp.indexer import index_paths
     from searchapp.ingest import IngestError
 
-    with tqdm(unit=" files", disable=quiet, file=sys.stderr, leave=False) as progress:
+    # disable=None: no bar when stderr is not a terminal (logs, pipes), as with --quiet.
+    with tqdm(unit=" files", disable=True if quiet else None, file=sys.stderr, leave=False) as progress:
         documents = 0
 
         def advance(_path: Path, count: int) -> None:

@@ -404,6 +404,11 @@ def _writable_index(index_dir: Path, generation: str | None):
     A new generation that fails before it is made current is deleted again.
     """
     if generation is not None:
+        # Whoosh's writer keeps its sorting runs in "<segment>.tmp" folders; a run that was
+        # killed leaves them behind. This run holds the lock, so none of them is in use.
+        for leftover in (index_dir / generation).glob("*.tmp"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
         yield whoosh_index.open_dir(index_dir / generation)
         return
     prefix = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-"

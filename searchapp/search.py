@@ -76,8 +76,14 @@ SUGGEST_BELOW = 5
 
 
 def _valid_text(text: str) -> str:
-    """Replace lone surrogates (undecodable input bytes) with U+FFFD."""
-    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+    """Replace lone surrogates (undecodable input bytes) with ``?`` and control characters
+    (NUL and the like, never typed on purpose) with spaces."""
+    if not text.isascii():
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL_CHARACTERS.sub(" ", text)
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class QueryError(ValueError):
@@ -116,7 +122,7 @@ class SearchRequest:
 
     def __post_init__(self):
         # Text that is not valid Unicode (lone surrogates: undecodable bytes from a terminal)
-        # is searched with U+FFFD in place of each bad character, never raised on.
+        # or holds control characters is cleaned, never raised on.
         object.__setattr__(self, "q", _valid_text(self.q))
         for name in ("years", "sources", "operations"):
             object.__setattr__(self, name, tuple(_valid_text(v) for v in getattr(self, name)))

@@ -87,6 +87,7 @@ def test_a_killed_run_leaves_the_previous_index_and_the_next_run_completes(corpu
     assert document_count(index_dir) == 5 + GENERATED
     generations = sorted(p.name for p in index_dir.iterdir() if p.name.startswith(GENERATION_PREFIX))
     assert current_generation(index_dir) in generations and len(generations) <= 2
+    assert not list((index_dir / current_generation(index_dir)).glob("*.tmp"))  # killed runs' leftovers
 
 
 def test_two_runs_at_once_wait_for_each_other_and_index_everything_once(corpus):

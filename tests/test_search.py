@@ -384,6 +384,7 @@ def test_undecodable_input_is_searched_not_raised(searcher):
     # A terminal passes undecodable bytes on as lone surrogates.
     request = SearchRequest(q="\udcff断卡", sources=("\udcfe",))
     assert request.q == "?断卡" and request.sources == ("?",)
+    assert SearchRequest(q="断卡\x00\x1f").q == "断卡  "
     assert search(searcher, request).total == 0  # the source filter matches nothing
 
 
