@@ -57,9 +57,6 @@ GENERATION_PREFIX = "gen-"
 LOCK_TIMEOUT_S = 30.0
 #: Memory the Whoosh writer may use for its buffers, megabytes.
 WRITER_LIMIT_MB = 64
-#: A new generation is written as segments of at most this many documents (see
-#: :meth:`_Batch.commit_segment`); an update of the current one commits once, at the end.
-SEGMENT_DOCS = int(os.environ.get("SEARCHAPP_SEGMENT_DOCS", "2000"))
 
 
 _ITEM_PREFIX = re.compile(r"^item (?P<number>\d+): ")
@@ -143,17 +140,6 @@ class _Batch:
         self.searcher = searcher
         self.dying = dying
         self.represented: dict[str, bool] = {}  # content key -> has a live representative
-        self.since_commit = 0  # documents added since the writer was opened
-
-    def commit_segment(self, ix) -> None:
-        """Commit what is written as a segment and go on with a new writer.
-
-        Only for a new generation, which nobody searches before it is made current: the
-        writer's memory then stays bounded by :data:`SEGMENT_DOCS`, whatever the corpus size.
-        """
-        self.writer.commit(merge=False)
-        self.writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-        self.since_commit = 0
 
     def add(self, document: Document, abspath: str, item: int) -> bool:
         """Write ``document`` (item ``item`` of the file at ``abspath``); return whether it
@@ -163,7 +149,6 @@ class _Batch:
             self.represented[key] = self._committed_representative(key)
         duplicate = self.represented[key]
         self.represented[key] = True
-        self.since_commit += 1
         self.writer.add_document(
             **document_fields(
                 document,
@@ -274,8 +259,6 @@ def index_paths(
                             report.unchanged += 1
                         else:
                             count = _index_file(file, abspath, abspath in changed, batch, report)
-                            if report.rebuilt and batch.since_commit >= SEGMENT_DOCS:
-                                batch.commit_segment(ix)
                         if on_file:
                             on_file(file, count)
                     batch.finish(dying_keys)
@@ -354,8 +337,6 @@ def index_documents(
                         report.duplicates += batch.add(item, abspath, items_per_file[abspath])
                         items_per_file[abspath] += 1
                         report.indexed += 1
-                        if batch.since_commit >= SEGMENT_DOCS:
-                            batch.commit_segment(ix)
                     if on_item:
                         on_item(item)
             except BaseException:

@@ -224,17 +224,6 @@ def test_an_empty_folder_has_no_index(tmp_path):
         open_index(tmp_path)
 
 
-def test_a_new_generation_is_written_in_bounded_segments(corpus, index_dir, monkeypatch):
-    monkeypatch.setattr(indexer, "SEGMENT_DOCS", 2)
-    shutil.copy(corpus / SEED_000, corpus / "zz-copy.txt")
-    report = index_paths([corpus], index_dir)
-    assert report.indexed == 6 and report.duplicates == 1 and report.documents == 5
-    with open_index(index_dir).searcher() as searcher:
-        assert len(searcher.reader().leaf_readers()) >= 3  # one segment per two documents
-    assert searchable(index_dir, "25.8万") == [SEED_000]
-    assert len(searchable(index_dir)) == 5
-
-
 def test_skipped_items_are_grouped_by_reason_without_their_numbers():
     report = indexer.IndexReport(
         skipped=[("a.md", "item 3: no article text (empty body)"),
