@@ -15,7 +15,8 @@ For each corpus size (built or reused by :mod:`corpus`, cached outside the repos
    driven by :mod:`load`: searches/s, latency, and the first request after start;
 5. re-indexing after 1% of the files changed (ours; the stock build has no incremental mode),
    next to a run in which nothing changed;
-6. profiles (cProfile) of indexing a 1,000-file sample and of the slowest warm query.
+6. profiles (cProfile) of indexing a 400-file sample (at one size) and of each build's slowest
+   warm query (at every size).
 
 Results go to ``<bench dir>/results/size-<N>.json``; the report, rendered from every saved
 size, replaces the section between the markers in ``BENCHMARKS.md`` (other sections stay).
@@ -64,7 +65,7 @@ END_MARKER = "<!-- benchmarks/run.py: end -->"
 ENGINES = ("ours", "stock")
 CLI_QUERY = "诈骗"
 CHANGED_SHARE = 0.01
-PROFILE_FILES = 1000
+PROFILE_FILES = 400
 
 
 # --- child processes --------------------------------------------------------------------
@@ -688,7 +689,7 @@ def render(results: list[dict]) -> str:
         lines.append("")
 
     lines += _per_query_table(latest)
-    lines += _profiles(latest)
+    lines += _profiles(results)
     lines += ["", END_MARKER]
     return "\n".join(lines)
 
@@ -720,12 +721,13 @@ def _profile_block(title: str, summary: dict, top: int = 15) -> list[str]:
     return lines
 
 
-def _profiles(result: dict) -> list[str]:
+def _profiles(results: list[dict]) -> list[str]:
     lines = []
-    profile = result.get("profile_index")
+    result = results[-1]
+    profile = next((r["profile_index"] for r in reversed(results) if r.get("profile_index")), None)
     if profile:
         lines += [f"### Where the time goes: indexing a {profile['files']}-file sample of N = "
-                  f"{profile.get('size', result['size']):,} (cProfile, top 15 by own time)", ""]
+                  f"{profile['size']:,} (cProfile, top 15 by own time)", ""]
         for engine in ENGINES:
             lines += _profile_block(f"{engine}", profile[engine])
     slowest = result.get("profile_query")
@@ -799,17 +801,17 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=5, help="warm passes over the query mix")
     parser.add_argument("--web-seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--no-profile-indexing", dest="profile_indexing", action="store_false",
-                        help="skip the indexing profile (done at the largest size only)")
+    parser.add_argument("--profile-size", type=int, default=None,
+                        help="size whose corpus the indexing profile samples (default: the "
+                        "smallest of --sizes; 0: no indexing profile)")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite BENCHMARKS.md from the saved results")
     parser.add_argument("--no-report", action="store_true", help="do not touch BENCHMARKS.md")
     args = parser.parse_args()
     if not args.report_only:
-        largest = max(args.sizes)
-        profile = args.profile_indexing
+        profile_size = min(args.sizes) if args.profile_size is None else args.profile_size
         for size in sorted(args.sizes):
-            args.profile_indexing = profile and size == largest
+            args.profile_indexing = size == profile_size
             benchmark_size(size, args)
     results = saved_results()
     if results and not args.no_report:
