@@ -63,6 +63,10 @@ REPORT_FILE = REPO / "BENCHMARKS.md"
 START_MARKER = "<!-- benchmarks/run.py: start (generated; edit the script, not this section) -->"
 END_MARKER = "<!-- benchmarks/run.py: end -->"
 ENGINES = ("ours", "stock")
+#: A variant of ours measured for the plan: the same index opened without Whoosh's mmap
+#: path, which copies every sub-file of the segment into memory on each searcher open.
+NO_MMAP = "ours_no_mmap"
+QUERY_ENGINES = (*ENGINES, NO_MMAP)
 CLI_QUERY = "诈骗"
 CHANGED_SHARE = 0.01
 PROFILE_FILES = 400
@@ -139,17 +143,26 @@ def _spec_request(spec: dict):
 def _query_runner(engine: str, index_dir: str):
     """Open the index, load jieba; return ``run(spec) -> total hits`` (one searcher per
     query, as the web app opens one per request)."""
-    if engine == "ours":
+    if engine in ("ours", NO_MMAP):
         from searchapp.analysis import get_segmenter
         from searchapp.indexer import open_index
         from searchapp.search import search
 
-        ix = open_index(index_dir)
+        if engine == NO_MMAP:
+            from whoosh.filedb.filestore import FileStorage
+
+            from searchapp.indexer import current_generation
+
+            generation = Path(index_dir) / current_generation(index_dir)
+            ix = FileStorage(str(generation), supports_mmap=False).open_index()
+        else:
+            ix = open_index(index_dir)
         get_segmenter()
 
         def run(spec):
             with ix.searcher() as searcher:
                 return search(searcher, _spec_request(spec)).total
+        run.index = ix
     else:
         import stock
 
@@ -159,6 +172,7 @@ def _query_runner(engine: str, index_dir: str):
         def run(spec):
             with ix.searcher() as searcher:
                 return stock.search(searcher, spec)["total"]
+        run.index = ix
     return run
 
 
@@ -167,6 +181,11 @@ def child_queries(engine: str, index_dir: str, passes: str) -> dict:
     started = time.perf_counter()
     run = _query_runner(engine, index_dir)
     open_s = time.perf_counter() - started
+    searcher_open_ms = []
+    for _ in range(5):
+        begin = time.perf_counter()
+        run.index.searcher().close()
+        searcher_open_ms.append((time.perf_counter() - begin) * 1000)
     specs = [spec for _kind, spec in QUERIES]
 
     def timed(spec):
@@ -181,6 +200,7 @@ def child_queries(engine: str, index_dir: str, passes: str) -> dict:
     warm = [[timed(spec)[0] for spec in specs] for _ in range(int(passes))]
     return {
         "open_s": open_s,
+        "searcher_open_ms": statistics.median(searcher_open_ms),
         "cold_ms": [ms for ms, _ in cold],
         "totals": [total for _, total in cold],
         "warm_ms": warm,
@@ -347,33 +367,59 @@ def latency_summary(per_query_ms: list[float]) -> dict:
     }
 
 
-def measure_indexing(meta: dict, runs: int, log) -> dict:
+def _indexing_record(engine: str, size: int, run: int) -> Path:
+    return results_dir() / f"indexing-{engine}-{size}-run{run + 1}.json"
+
+
+def measure_indexing(meta: dict, runs: int, log, resume: bool = False,
+                     engines: tuple[str, ...] = ENGINES) -> dict:
+    """Build each engine's index ``runs`` times; each measurement is saved as soon as it is
+    taken, and with ``resume`` a saved one whose index is still there is reused."""
     folder = meta["folder"]
     indexes = corpus.bench_dir() / "indexes"
     result: dict[str, list] = {engine: [] for engine in ENGINES}
     for run in range(runs):
         for engine in ENGINES:
             index_dir = indexes / f"{engine}-{meta['size']}"
+            record = _indexing_record(engine, meta["size"], run)
+            if (resume or engine not in engines) and record.exists() and index_dir.exists():
+                result[engine].append(json.loads(record.read_text()))
+                log(f"  index {engine} run {run + 1}/{runs}: reusing {record.name}")
+                continue
+            if engine not in engines:
+                continue
             shutil.rmtree(index_dir, ignore_errors=True)
             log(f"  index {engine} run {run + 1}/{runs} … (load {load_average()})")
             answer = run_child("_index", engine, folder, str(index_dir))
-            answer["index_mb"] = folder_mb(index_dir)
             answer["load"] = load_average()
-            answer["docs_per_s"] = meta["documents"] / answer["wall_s"]
-            answer["text_mb_per_s"] = meta["text_mb"] / answer["wall_s"]
-            answer["cores_used"] = answer["cpu_s"] / answer["wall_s"]
+            answer = _indexing_figures(answer, meta, index_dir)
+            record.write_text(json.dumps(answer))
             log(f"    {answer['wall_s']:.1f} s, {answer['docs_per_s']:.1f} docs/s, "
                 f"peak RSS {answer['peak_rss_mb']:.0f} MB, index {answer['index_mb']:.0f} MB")
             result[engine].append(answer)
     return result
 
 
+def _indexing_figures(answer: dict, meta: dict, index_dir: Path) -> dict:
+    answer["index_mb"] = folder_mb(index_dir)
+    answer["docs_per_s"] = meta["documents"] / answer["wall_s"]
+    answer["docs_per_cpu_s"] = meta["documents"] / answer["cpu_s"]
+    answer["text_mb_per_s"] = meta["text_mb"] / answer["wall_s"]
+    answer["cores_used"] = answer["cpu_s"] / answer["wall_s"]
+    return answer
+
+
 def measure_queries(size: int, passes: int, log) -> dict:
+    return _measure_engines(size, passes, QUERY_ENGINES, log)
+
+
+def _measure_engines(size: int, passes: int, engines, log) -> dict:
     indexes = corpus.bench_dir() / "indexes"
     result = {}
-    for engine in ENGINES:
+    for engine in engines:
         log(f"  queries {engine}: cold pass + {passes} warm passes … (load {load_average()})")
-        answer = run_child("_queries", engine, str(indexes / f"{engine}-{size}"), str(passes))
+        folder = "ours" if engine == NO_MMAP else engine
+        answer = run_child("_queries", engine, str(indexes / f"{folder}-{size}"), str(passes))
         per_query = [statistics.median(ms) for ms in zip(*answer["warm_ms"])]
         answer["per_query_warm_ms"] = per_query
         answer["warm"] = latency_summary(per_query)
@@ -603,8 +649,8 @@ def render(results: list[dict]) -> str:
         "",
         "### Indexing",
         "",
-        "| N | corpus (real + generated), text | build | wall s | docs/s | MB/s | CPU s (cores) | peak RSS MB | index MB | load when run |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| N | corpus (real + generated), text | build | wall s | docs/s | MB/s | CPU s (cores) | docs per CPU-s | peak RSS MB | index MB | load when run |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         meta = result["corpus"]
@@ -615,36 +661,46 @@ def render(results: list[dict]) -> str:
                 f"{meta['text_mb']:.0f} MB | {engine} | {_index_median(runs, 'wall_s'):.0f} | "
                 f"{_index_median(runs, 'docs_per_s'):.1f} | {_index_median(runs, 'text_mb_per_s'):.2f} | "
                 f"{_index_median(runs, 'cpu_s'):.0f} ({_index_median(runs, 'cores_used'):.2f}) | "
+                f"{meta['documents'] / _index_median(runs, 'cpu_s'):.1f} | "
                 f"{_index_median(runs, 'peak_rss_mb'):.0f} | {_index_median(runs, 'index_mb'):.0f} | "
                 f"{runs[0]['load']} |"
             )
         ratio = _index_median(result["indexing"]["ours"], "docs_per_s") / _index_median(
             result["indexing"]["stock"], "docs_per_s")
-        lines.append(f"| | | **ours/stock** | | **{ratio:.2f}×** | | | | | |")
+        cpu_ratio = _index_median(result["indexing"]["stock"], "cpu_s") / _index_median(
+            result["indexing"]["ours"], "cpu_s")
+        lines.append(f"| | | **ours/stock** | | **{ratio:.2f}×** | | | **{cpu_ratio:.2f}×** | | | |")
     runs_note = sorted({len(r["indexing"]["ours"]) for r in results})
     lines += ["", f"Indexing runs per size and build: {', '.join(map(str, runs_note))} (median "
               "shown). Documents/s counts documents of the corpus, read from files, over the "
-              "child process's wall time (ingest included); peak RSS is the child's `ru_maxrss`.",
+              "child process's wall time (ingest included); docs per CPU-s divides by the child's user + "
+              "system CPU time, which depends less on how busy the shared machine was; peak RSS is "
+              "the child's `ru_maxrss`.",
               ""]
 
     lines += ["### Queries (62-query mix, facets and snippets on every query)", "",
-              "| N | build | warm p50 | p95 | p99 | max | cold p50 | cold p95 | cold max | open + jieba s | load |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| N | build | warm p50 | p95 | p99 | max | cold p50 | cold p95 | cold max | open + jieba s | searcher open ms | load |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for result in results:
-        for engine in ENGINES:
-            q = result["queries"][engine]
+        for engine in QUERY_ENGINES:
+            q = result["queries"].get(engine)
+            if q is None:
+                continue
             w, c = q["warm"], q["cold"]
+            opening = q.get("searcher_open_ms")
             lines.append(
                 f"| {result['size']:,} | {engine} | {w['p50']:.0f} | {w['p95']:.0f} | {w['p99']:.0f} | "
                 f"{w['max']:.0f} | {c['p50']:.0f} | {c['p95']:.0f} | {c['max']:.0f} | "
-                f"{q['open_s']:.2f} | {q['load']} |"
+                f"{q['open_s']:.2f} | {'' if opening is None else f'{opening:.0f}'} | {q['load']} |"
             )
         ours, stock_q = result["queries"]["ours"]["warm"], result["queries"]["stock"]["warm"]
         lines.append(f"| | **ours/stock** | **{ours['p50'] / stock_q['p50']:.2f}×** | "
                      f"**{ours['p95'] / stock_q['p95']:.2f}×** | {ours['p99'] / stock_q['p99']:.2f}× | "
                      f"{ours['max'] / stock_q['max']:.2f}× | | | | | |")
     passes = latest["passes"]
-    lines += ["", f"Milliseconds. Warm: each query's median over {passes} passes in one process, "
+    lines += ["", f"`{NO_MMAP}`: our index and search core, the index opened with "
+              "`FileStorage(path, supports_mmap=False)` — an experiment for the plan, not a build.",
+              "", f"Milliseconds. Warm: each query's median over {passes} passes in one process, "
               "then percentiles (nearest rank) over the 62 queries. Cold: the first run of each "
               "query in a fresh process (index just opened, jieba loaded; OS page cache warm).", ""]
 
@@ -698,13 +754,15 @@ def _per_query_table(result: dict) -> list[str]:
     ours, stock_q = result["queries"]["ours"], result["queries"]["stock"]
     lines = ["<details><summary>Per query at N = "
              f"{result['size']:,}: hits and warm milliseconds</summary>", "",
-             "| # | kind | query | hits ours | hits stock | ours ms | stock ms | ours cold ms |",
-             "|---|---|---|---|---|---|---|---|"]
+             f"| # | kind | query | hits ours | hits stock | ours ms | stock ms | ours cold ms | {NO_MMAP} ms |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    no_mmap = result["queries"].get(NO_MMAP)
     for number, (kind, spec) in enumerate(QUERIES):
         lines.append(
             f"| {number} | {kind} | `{label(spec)}` | {ours['totals'][number]} | "
             f"{stock_q['totals'][number]} | {ours['per_query_warm_ms'][number]:.0f} | "
-            f"{stock_q['per_query_warm_ms'][number]:.0f} | {ours['cold_ms'][number]:.0f} |"
+            f"{stock_q['per_query_warm_ms'][number]:.0f} | {ours['cold_ms'][number]:.0f} | "
+            + (f"{no_mmap['per_query_warm_ms'][number]:.0f} |" if no_mmap else " |")
         )
     return lines + ["", "</details>", ""]
 
@@ -774,7 +832,9 @@ def benchmark_size(size: int, args) -> dict:
     result = {"size": size, "corpus": meta, "machine": machine(), "passes": args.passes,
               "started": datetime.datetime.now().isoformat(timespec="seconds"),
               "load_before": load_average()}
-    result["indexing"] = measure_indexing(meta, args.index_runs, log)
+    result["indexing"] = measure_indexing(meta, args.index_runs, log, args.resume, tuple(args.builds))
+    if args.build_only:
+        return result
     result["queries"] = measure_queries(size, args.passes, log)
     log("  cold CLI …")
     result["cli"] = measure_cli(size)
@@ -804,6 +864,14 @@ def main() -> None:
     parser.add_argument("--profile-size", type=int, default=None,
                         help="size whose corpus the indexing profile samples (default: the "
                         "smallest of --sizes; 0: no indexing profile)")
+    parser.add_argument("--resume", action="store_true",
+                        help="reuse saved indexing measurements whose index is still there")
+    parser.add_argument("--builds", nargs="+", choices=ENGINES, default=list(ENGINES),
+                        help="engines to build (the others' saved measurements are reused)")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only build and measure the indexes (e.g. two sizes side by side)")
+    parser.add_argument("--add-no-mmap", action="store_true",
+                        help=f"measure the {NO_MMAP} variant for saved sizes that lack it")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite BENCHMARKS.md from the saved results")
     parser.add_argument("--no-report", action="store_true", help="do not touch BENCHMARKS.md")
@@ -813,6 +881,12 @@ def main() -> None:
         for size in sorted(args.sizes):
             args.profile_indexing = size == profile_size
             benchmark_size(size, args)
+    if args.add_no_mmap:
+        for result in saved_results():
+            if NO_MMAP not in result["queries"]:
+                result["queries"].update(_measure_engines(result["size"], args.passes, (NO_MMAP,), log))
+                (results_dir() / f"size-{result['size']}.json").write_text(
+                    json.dumps(result, ensure_ascii=False, indent=1))
     results = saved_results()
     if results and not args.no_report:
         write_report(results)
