@@ -460,7 +460,7 @@ def measure_web(size: int, seconds: float, connections: int, log) -> dict:
     port = load.free_port()
     os.environ["PYTHONPATH"] = _child_env()["PYTHONPATH"]
     started = time.perf_counter()
-    server = load.start_server(index_dir, port, threads=4)
+    server = _start_server(index_dir, port, threads=4)
     result: dict = {"start_s": time.perf_counter() - started, "threads": 4,
                     "connections": connections, "seconds": seconds}
     try:
@@ -487,6 +487,31 @@ def measure_web(size: int, seconds: float, connections: int, log) -> dict:
         server.terminate()
         server.wait(timeout=30)
     return result
+
+
+def _start_server(index_dir: str, port: int, threads: int, timeout_s: float = 600):
+    """Start `searchapp serve` like :func:`load.start_server`, but wait as long as a slow
+    index needs (each poll may take seconds when opening a searcher is slow)."""
+    import load
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "searchapp.cli", "serve", "--host", load.HOST, "--port",
+         str(port), "--threads", str(threads), "--index", index_dir],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(), cwd=REPO,
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(load.HOST, port, timeout=120)
+        try:
+            connection.request("GET", "/api/search?q=")
+            connection.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.5)
+        finally:
+            connection.close()
+    server.kill()
+    raise RuntimeError(f"the server did not answer within {timeout_s:.0f} s")
 
 
 def _changes_journal(size: int) -> Path:
@@ -619,7 +644,9 @@ def _median(values):
 
 
 def _index_median(runs: list[dict], key: str) -> float:
-    return _median([run[key] for run in runs])
+    """Median of one figure over the runs (NaN when it was not recorded)."""
+    return _median([run[key] for run in runs if run.get(key) is not None]) if any(
+        run.get(key) is not None for run in runs) else float("nan")
 
 
 def render(results: list[dict]) -> str:
