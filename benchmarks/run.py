@@ -741,8 +741,7 @@ def render(results: list[dict]) -> str:
         lines.append(
             f"| {result['size']:,} | {cli['ours']['median_s']:.2f} | {cli['stock']['median_s']:.2f} | "
             f"{cli['ours_help']['median_s']:.2f} | {cli['python']['median_s']:.2f} | "
-            f"{web['json']['requests_per_s']:.1f} ({web['json']['p50_ms']:.0f}/{web['json']['p99_ms']:.0f}) | "
-            f"{web['html']['requests_per_s']:.1f} ({web['html']['p50_ms']:.0f}/{web['html']['p99_ms']:.0f}) | "
+            f"{_web_cell(web['json'], web['seconds'])} | {_web_cell(web['html'], web['seconds'])} | "
             f"{web['first_request_ms']:.0f} / {web['later_requests_ms']:.0f} | "
             f"{one_percent:.1f} ({re['changed_files']}) | {re['unchanged']['wall_s']:.1f} | {full:.0f} | "
             f"{100 * one_percent / full:.1f}% |"
@@ -775,6 +774,13 @@ def render(results: list[dict]) -> str:
     lines += _profiles(results)
     lines += ["", END_MARKER]
     return "\n".join(lines)
+
+
+def _web_cell(load_result: dict, seconds: float) -> str:
+    if not load_result["requests"]:
+        return f"none finished in {seconds:.0f} s"
+    return (f"{load_result['requests_per_s']:.1f} ({load_result['p50_ms']:.0f}/"
+            f"{load_result['p99_ms']:.0f})")
 
 
 def _per_query_table(result: dict) -> list[str]:
