@@ -37,9 +37,11 @@ MAX_SUGGESTIONS = 5
 VOCABULARY_FIELDS = ("title",)
 #: Time the search for substitutions may take, seconds: suggestions are a help, and a
 #: search that finds nothing must still answer quickly.
-SUBSTITUTION_BUDGET_S = 0.3
+SUBSTITUTION_BUDGET_S = 1.0
 #: Replacement characters tried per position, the most frequent bigrams first.
 MAX_REPLACEMENTS = 40
+#: Indexes with at least this many documents read their vocabulary in the background.
+BACKGROUND_BUILD_DOCS = 5000
 
 _HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 #: The query's plain terms: quoted text, or a word that is not an operator or field prefix.
@@ -92,8 +94,10 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
         if frequency >= MIN_DOC_FREQUENCY or get_segmenter().FREQ.get(term):
             # Common here, or a real word this corpus just lacks (量子): spelled right.
             continue
-        vocabulary = vocabulary or _vocabulary(searcher)
-        candidates = close_words(term, vocabulary) or substitutions(searcher, term, fieldnames)
+        vocabulary = vocabulary or _ready_vocabulary(searcher)
+        candidates = (
+            close_words(term, vocabulary) if vocabulary else []
+        ) or substitutions(searcher, term, fieldnames)
         if candidates:
             replacements.append((*match.span(group), candidates, frequency == 0))
     if not replacements:
@@ -154,12 +158,12 @@ def substitutions(searcher: Searcher, term: str, fieldnames=("title", "body")) -
     for i in range(1, len(term)):
         weights: dict[str, int] = {}
         for fieldname in ngram_fields:
-            for gram in reader.expand_prefix(fieldname, term[i - 1]):
+            for gram, info in reader.iter_prefix(fieldname, term[i - 1]):
+                if time.monotonic() > deadline:
+                    break
                 gram = gram.decode("utf-8") if isinstance(gram, bytes) else gram
                 if len(gram) == 2 and _HAN_WORD.fullmatch(gram[1]):
-                    weights[gram[1]] = weights.get(gram[1], 0) + reader.doc_frequency(
-                        fieldname, gram
-                    )
+                    weights[gram[1]] = weights.get(gram[1], 0) + info.doc_frequency()
         weights.pop(term[i], None)
         replacements = sorted(weights, key=lambda char: -weights[char])[:MAX_REPLACEMENTS]
         for char in replacements:
@@ -202,6 +206,42 @@ def _distance(a: str, b: str) -> int:
             current.append(cost)
         previous2, previous = previous, current
     return previous[-1]
+
+
+_building: set[str] = set()
+
+
+def _ready_vocabulary(searcher: Searcher) -> _Vocabulary | None:
+    """Return the index's vocabulary when it is built; else start building it.
+
+    Reading the title words of a large index takes seconds (about 5 s for 32,000
+    documents), too long for the request that first needs it: small indexes (under
+    :data:`BACKGROUND_BUILD_DOCS` documents) are read at once, larger ones in a background
+    thread with its own searcher, and until then suggestions come from substitutions only.
+    """
+    if searcher.doc_count_all() < BACKGROUND_BUILD_DOCS:
+        return _vocabulary(searcher)
+    ix = getattr(searcher, "_ix", None)
+    folder = getattr(getattr(ix, "storage", None), "folder", None)
+    if folder is None:
+        return _vocabulary(searcher)
+    if folder in _cache:
+        return _cache[folder]
+    with _cache_lock:
+        if folder in _building:
+            return None
+        _building.add(folder)
+
+    def build():
+        try:
+            with ix.searcher() as own:
+                _vocabulary(own)
+        finally:
+            with _cache_lock:
+                _building.discard(folder)
+
+    threading.Thread(target=build, name="searchapp-vocabulary", daemon=True).start()
+    return None
 
 
 def _vocabulary(searcher: Searcher) -> _Vocabulary:
