@@ -10,6 +10,7 @@ Searchers stay open between requests (:class:`SearcherPool`) and follow the inde
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import TYPE_CHECKING
 
 from flask import Flask
@@ -55,6 +56,10 @@ class SearcherPool:
 
     def __init__(self):
         self._local = threading.local()
+        self._opened: list = []  # every searcher this pool opened, for close()
+        self._opened_lock = threading.Lock()
+        # Searchers hold open files: close them when the pool (the app) goes away.
+        weakref.finalize(self, _close_all, self._opened)
 
     def get(self, index_dir: str) -> "Searcher":
         """Return this thread's up-to-date searcher over the current index of ``index_dir``.
@@ -66,11 +71,24 @@ class SearcherPool:
         cached = searchers.get(index_dir)
         if cached is not None and cached[0] == generation and cached[1].up_to_date():
             return cached[1]
-        if cached is not None:
-            cached[1].close()
         searcher = open_index(index_dir, generation).searcher()
+        with self._opened_lock:
+            if cached is not None:
+                cached[1].close()
+                self._opened.remove(cached[1])
+            self._opened.append(searcher)
         searchers[index_dir] = (generation, searcher)
         return searcher
+
+    def close(self) -> None:
+        """Close every searcher the pool opened (the app is shutting down)."""
+        with self._opened_lock:
+            _close_all(self._opened)
+
+
+def _close_all(searchers: list) -> None:
+    while searchers:
+        searchers.pop().close()
 
 
 def get_searcher() -> "Searcher":
