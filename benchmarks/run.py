@@ -724,16 +724,16 @@ def render(results: list[dict]) -> str:
         lines.append(f"| | **ours/stock** | **{ours['p50'] / stock_q['p50']:.2f}×** | "
                      f"**{ours['p95'] / stock_q['p95']:.2f}×** | {ours['p99'] / stock_q['p99']:.2f}× | "
                      f"{ours['max'] / stock_q['max']:.2f}× | | | | | |")
-    passes = latest["passes"]
+    passes = ", ".join(f"{r['passes']} at {r['size']:,}" for r in results)
     lines += ["", f"`{NO_MMAP}`: our index and search core, the index opened with "
               "`FileStorage(path, supports_mmap=False)` — an experiment for the plan, not a build.",
-              "", f"Milliseconds. Warm: each query's median over {passes} passes in one process, "
+              "", f"Milliseconds. Warm: each query's median over its warm passes ({passes}) in one process, "
               "then percentiles (nearest rank) over the 62 queries. Cold: the first run of each "
               "query in a fresh process (index just opened, jieba loaded; OS page cache warm).", ""]
 
     lines += ["### Command line, web server, re-indexing", "",
-              "| N | cold `searchapp search 诈骗` s | stock CLI s | `searchapp --help` s | `python -c pass` s | web JSON req/s (p50/p99 ms) | web HTML req/s (p50/p99 ms) | first / later request ms | re-index 1% s (files) | no-change run s | full build s | 1% / full |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| N | cold `searchapp search 诈骗` s | stock CLI s | `searchapp --help` s | `python -c pass` s | web JSON req/s (p50/p99 ms) | web HTML req/s (p50/p99 ms) | first / later request ms | re-index 1% s (files) | no-change run s | full build s | 1% / full | load after |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for result in results:
         cli, web, re = result["cli"], result["web"], result["reindex"]
         full = _index_median(result["indexing"]["ours"], "wall_s")
@@ -744,7 +744,7 @@ def render(results: list[dict]) -> str:
             f"{_web_cell(web['json'], web['seconds'])} | {_web_cell(web['html'], web['seconds'])} | "
             f"{web['first_request_ms']:.0f} / {web['later_requests_ms']:.0f} | "
             f"{one_percent:.1f} ({re['changed_files']}) | {re['unchanged']['wall_s']:.1f} | {full:.0f} | "
-            f"{100 * one_percent / full:.1f}% |"
+            f"{100 * one_percent / full:.1f}% | {result.get('load_after', '')} |"
         )
     lines += ["", f"Web: `searchapp serve` (waitress, 4 threads), {latest['web']['connections']} "
               f"connections for {latest['web']['seconds']:.0f} s per page kind with "
@@ -821,8 +821,10 @@ def _profiles(results: list[dict]) -> list[str]:
                   f"{profile['size']:,} (cProfile, top 15 by own time)", ""]
         for engine in ENGINES:
             lines += _profile_block(f"{engine}", profile[engine])
-    slowest = result.get("profile_query")
-    if slowest:
+    for result in results:
+        slowest = result.get("profile_query")
+        if not slowest:
+            continue
         lines += [f"### Where the time goes: the slowest warm query at N = {result['size']:,}", ""]
         for engine in ENGINES:
             summary = slowest[engine]
