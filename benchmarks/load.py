@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 #: The query mix: frequent and rare words, phrases, operators, filters, paging, no match.
@@ -61,17 +60,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(index_dir: str, port: int, threads: int) -> subprocess.Popen:
-    """Start `searchapp serve` and wait until it answers (at most 60 s)."""
+def start_server(
+    index_dir: str,
+    port: int,
+    threads: int,
+    timeout_s: float = 60,
+    env: dict | None = None,
+    cwd: str | None = None,
+) -> subprocess.Popen:
+    """Start `searchapp serve` and wait until it answers, at most ``timeout_s`` seconds
+    (each poll may itself take seconds while a large index is opened).
+
+    :raises RuntimeError: the server did not answer in time (it is killed).
+    """
     server = subprocess.Popen(
         [sys.executable, "-m", "searchapp.cli", "serve", "--host", HOST, "--port", str(port),
          "--threads", str(threads), "--index", index_dir],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        connection = http.client.HTTPConnection(HOST, port, timeout=min(120, timeout_s))
         try:
             connection.request("GET", "/api/search?q=")
             connection.getresponse().read()
@@ -81,7 +93,7 @@ def start_server(index_dir: str, port: int, threads: int) -> subprocess.Popen:
         finally:
             connection.close()
     server.kill()
-    raise RuntimeError("the server did not start within 60 s")
+    raise RuntimeError(f"the server did not answer within {timeout_s:.0f} s")
 
 
 def encoded(path: str) -> str:

@@ -34,7 +34,6 @@ import argparse
 import cProfile
 import datetime
 import http.client
-import io
 import json
 import math
 import os
@@ -490,28 +489,13 @@ def measure_web(size: int, seconds: float, connections: int, log) -> dict:
 
 
 def _start_server(index_dir: str, port: int, threads: int, timeout_s: float = 600):
-    """Start `searchapp serve` like :func:`load.start_server`, but wait as long as a slow
-    index needs (each poll may take seconds when opening a searcher is slow)."""
+    """Start `searchapp serve` (:func:`load.start_server`), waiting as long as a slow
+    index needs."""
     import load
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "searchapp.cli", "serve", "--host", load.HOST, "--port",
-         str(port), "--threads", str(threads), "--index", index_dir],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(), cwd=REPO,
+    return load.start_server(
+        index_dir, port, threads, timeout_s=timeout_s, env=_child_env(), cwd=str(REPO)
     )
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(load.HOST, port, timeout=120)
-        try:
-            connection.request("GET", "/api/search?q=")
-            connection.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.5)
-        finally:
-            connection.close()
-    server.kill()
-    raise RuntimeError(f"the server did not answer within {timeout_s:.0f} s")
 
 
 def _changes_journal(size: int) -> Path:

@@ -49,8 +49,8 @@ from whoosh.analysis import Tokenizer
 
 USER_DICT_PATH = Path(__file__).parent / "data" / "userdict.txt"
 
-# Han ideographs: the basic block, extensions A-F (𠮷 is in B) and compatibility ideographs.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+#: Han ideographs (a regex character-class body): the basic block, extensions A-F (𠮷 is in B) and compatibility ideographs.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 #: Characters that do not break a run of Han text for n-grams: spaces, quotes, title marks
 #: and middle dots, which Chinese writers put inside names (“断卡”行动, 《反诈法》).
 TRANSPARENT = " \t\n\u3000“”‘’\"'「」『』《》〈〉·・"
@@ -58,7 +58,7 @@ TRANSPARENT = " \t\n\u3000“”‘’\"'「」『』《》〈〉·・"
 NUMBER_UNITS = "万亿"
 
 _RUN_RE = re.compile(
-    rf"(?P<han>[{_HAN}]+)"
+    rf"(?P<han>[{HAN}]+)"
     r"|(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![a-z])(?P<unit>[" + NUMBER_UNITS + r"]{1,2})?"
     r"|(?P<latin>[a-z0-9]+)"
 )

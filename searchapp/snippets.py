@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from markupsafe import Markup
 from markupsafe import escape
 
+from searchapp.analysis import HAN
 from searchapp.analysis import normalize
 
 #: Characters kept when matching; everything else (spaces, punctuation, quotes) is squeezed out.
-_KEPT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fa-z0-9.]")
+_KEPT = re.compile(f"[{HAN}a-z0-9.]")
 #: Where a sentence ends, and where a clause ends inside a sentence.
 SENTENCE_ENDS = "。！？；!?;\n"
 CLAUSE_ENDS = "，、：,:"

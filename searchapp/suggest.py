@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from whoosh import query
 from whoosh.searching import Searcher
 
+from searchapp.analysis import HAN
 from searchapp.analysis import USER_DICT_PATH
 from searchapp.analysis import get_segmenter
 from searchapp.analysis import normalize
@@ -43,7 +44,7 @@ MAX_REPLACEMENTS = 40
 #: Indexes with at least this many documents read their vocabulary in the background.
 BACKGROUND_BUILD_DOCS = 5000
 
-_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_HAN_WORD = re.compile(f"[{HAN}]+")
 #: The query's plain terms: quoted text, or a word that is not an operator or field prefix.
 _QUERY_TERM = re.compile(r'"(?P<quoted>[^"]+)"|(?<![^\s(])[-+]?(?:\w+:)?(?P<word>[^\s"()]+)')
 

@@ -5,7 +5,6 @@ Checked by hand: seed dates are 000 2026-01-08, 001 2021-06-17, 002 2025-03-06, 
 004 2022-07-25; 断卡 is in 001, 003, 004; 拔钉 in 000, 002, 003, 004.
 """
 
-from pathlib import Path
 
 import pytest
 

@@ -32,7 +32,6 @@ import csv
 import hashlib
 import math
 import os
-import re
 import sys
 import time
 import warnings
