@@ -43,17 +43,20 @@ def squeeze(text: str) -> str:
     return "".join(_KEPT.findall(normalize(text)))
 
 
-def find_highlights(text: str, needles: Iterable[str]) -> list[Span]:
+def find_highlights(
+    text: str, needles: Iterable[str], normalized: str | None = None
+) -> list[Span]:
     """Return the spans of ``text`` that match any of ``needles``, merged and sorted.
 
     :param text: original text (any width, case, punctuation).
     :param needles: strings to find; they are squeezed like the text. A needle that starts
         or ends with a Latin letter or digit only matches at a word boundary (``app`` does
         not match inside ``happy``).
+    :param normalized: ``normalize(text)``, when the caller has it already.
     :returns: ``[(start, end), ...]``, offsets into ``text`` (characters, end-exclusive),
         non-overlapping, not touching, in order.
     """
-    normalized = normalize(text)
+    normalized = normalize(text) if normalized is None else normalized
     offsets = [i for i, char in enumerate(normalized) if _KEPT.match(char)]
     squeezed = "".join(normalized[i] for i in offsets)
     spans: list[Span] = []
@@ -130,10 +133,10 @@ def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHA
     :param max_chars: about how many characters of text to show in all.
     """
     text = text[:SNIPPET_SCAN_CHARS]
-    spans = find_highlights(text, needles)
+    normalized = normalize(text)
+    spans = find_highlights(text, needles, normalized)
     if not spans:
         return _lead(text, min(max_chars, LEAD_CHARS))
-    normalized = normalize(text)
     scored = []
     next_span = 0
     for sentence_start, sentence_end in _sentences(text):
