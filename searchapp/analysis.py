@@ -10,10 +10,11 @@ Two Whoosh tokenizers share one normalization and one way of cutting text into *
   sub-words jieba's search mode would give (电信网络诈骗 → 电信, 网络, 诈骗 ...) and the bare
   number of a number + unit (25.8万 → 25.8), so a query for a part finds the whole.
 * :class:`NgramTokenizer` (fields ``title_ngram`` and ``body_ngram``) yields one token per Han
-  character position: the bigram starting there (plus, at index time, the unigram), and one
-  token per Latin/number run. A phrase query on this field matches exactly when the phrase's
-  characters occur contiguously in the text, whatever jieba made of them in context; quotes
-  and spaces inside Han text are transparent (“断卡”行动 matches 断卡行动).
+  character position: the bigram starting there (the character alone at the end of a run,
+  and at index time also at its start), and one token per Latin/number run. A phrase query
+  on this field matches exactly when the phrase's characters occur contiguously in the
+  text, whatever jieba made of them in context; quotes and spaces inside Han text are
+  transparent (“断卡”行动 matches 断卡行动).
 
 Offsets (``startchar``/``endchar``) always index the *original* string, because
 :func:`normalize` (width, case, Traditional → Simplified) maps each character to exactly one
@@ -388,8 +389,14 @@ class NgramTokenizer(_RunTokenizer):
 
     Every Han character gets one position. At that position it yields the bigram that starts
     there when the next Han character follows in the same run (transparent characters such
-    as quotes and spaces do not end a run), otherwise the character alone; at index time it
-    also yields the character alone, so that a phrase may start or end inside a bigram.
+    as quotes and spaces do not end a run), otherwise the character alone. At index time the
+    first character of a run is also yielded alone: a phrase whose last Han run is a single
+    character (``25.8万``, ``第3天``) ends with that character as a unigram, and in the text
+    the character starts a run (a number or Latin word stands before it in both) that may go
+    on (``25.8万起``). Any other unigram a query needs stands at the end of a run in the text
+    too; a query of one Han character alone is a prefix query on the field
+    (:meth:`searchapp.schema.ChineseText.phrase_query`).
+    Indexing every unigram would add a third of the field's postings for nothing.
 
     >>> [t.text for t in NgramTokenizer()("“断卡”行动")]
     ['断卡', '卡行', '行动', '动']
@@ -406,7 +413,7 @@ class NgramTokenizer(_RunTokenizer):
                 if i + 1 < len(han_chars):
                     following = han_chars[i + 1]
                     yield char + normalized[following], pos, offset, following + 1
-                    if index_mode:
+                    if index_mode and i == 0:
                         yield char, pos, offset, offset + 1
                 else:
                     yield char, pos, offset, offset + 1

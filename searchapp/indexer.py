@@ -50,14 +50,13 @@ from searchapp.ingest import extract_file
 from searchapp.schema import build_schema
 from searchapp.schema import document_fields
 from searchapp.schema import stored_document
+from searchapp.writers import open_writer
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
 #: How long a second index run waits for the first to finish before giving up.
 LOCK_TIMEOUT_S = 30.0
-#: Memory the Whoosh writer may use for its buffers, megabytes.
-WRITER_LIMIT_MB = 64
 
 
 _ITEM_PREFIX = re.compile(r"^item (?P<number>\d+): ")
@@ -196,6 +195,7 @@ def index_paths(
     rebuild: bool = False,
     on_file: Callable[[Path, int], None] | None = None,
     lock_timeout_s: float = LOCK_TIMEOUT_S,
+    processes: int | None = None,
 ) -> IndexReport:
     """Bring the index in line with the files under ``paths``.
 
@@ -209,6 +209,8 @@ def index_paths(
     :param on_file: called after each file with its path and the number of documents it
         gave, e.g. to advance a progress bar.
     :param lock_timeout_s: seconds to wait for another index run to finish.
+    :param processes: writer processes when many files are to be read (see
+        :func:`searchapp.writers.open_writer`); default: one per core.
     :raises IngestError: a path given does not exist (nothing is changed).
     :raises IndexLocked: another run held the lock for longer than ``lock_timeout_s``.
     :raises OSError: the index folder cannot be written. The previous index stays as it was.
@@ -246,7 +248,10 @@ def index_paths(
                     if os.path.abspath(file) in committed
                     and committed[os.path.abspath(file)] != digest
                 }
-                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                to_read = sum(
+                    1 for file in present if file not in committed or file in changed
+                )
+                writer = open_writer(ix, to_read, processes)
                 try:
                     dying_keys = _content_keys(searcher, changed | gone)
                     batch = _Batch(writer, searcher, dying=changed | gone)
@@ -326,7 +331,7 @@ def index_documents(
     report = IndexReport(rebuilt=True)
     with _exclusive_lock(index_dir / LOCK_FILE, lock_timeout_s):
         with _writable_index(index_dir, None) as ix:
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            writer = open_writer(ix, files_to_read=0, processes=1)
             try:
                 batch = _Batch(writer, None, dying=set())
                 items_per_file: Counter[str] = Counter()

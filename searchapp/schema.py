@@ -11,12 +11,15 @@ The schema is pickled into the index: renaming a class here means rebuilding ``i
 
 from __future__ import annotations
 
+import re
+
 from whoosh import fields
 from whoosh import query
 from whoosh.query.wrappers import WrappingQuery
 
 from searchapp.document import Document
 
+from searchapp.analysis import HAN
 from searchapp.analysis import chinese_analyzer
 from searchapp.analysis import ngram_analyzer
 from searchapp.analysis import query_ngrams
@@ -76,6 +79,19 @@ class ExpansionQuery(WrappingQuery):
     __unicode__ = __str__
 
 
+_HAN_CHARACTER = re.compile(f"[{HAN}]")
+
+
+class HanCharacter(query.Prefix):
+    """One Han character anywhere in an n-gram field: the terms that start with it (the
+    bigrams it begins, and the character alone). Its ``text`` is the character."""
+
+    def __str__(self):
+        return f'{self.fieldname}:"{self.text}"'
+
+    __unicode__ = __str__
+
+
 class ChineseText(fields.TEXT):
     """A jieba-analysed text field that parses its own query words.
 
@@ -85,7 +101,9 @@ class ChineseText(fields.TEXT):
     def __init__(self, ngram_field: str, field_boost: float = 1.0):
         super().__init__(
             analyzer=chinese_analyzer(),
-            phrase=True,
+            # No positions: phrases and proximity are matched on the n-gram sibling, so
+            # word positions would only make the index bigger and slower to write.
+            phrase=False,
             stored=True,
             field_boost=field_boost,
         )
@@ -137,10 +155,15 @@ class ChineseText(fields.TEXT):
         """Return a query matching ``text`` as contiguous characters (an exact phrase).
 
         Quotes, spaces and punctuation inside ``text`` are ignored; case and width are folded.
+        A single Han character is a :class:`HanCharacter` query: the n-gram field holds it
+        alone only where a run of Han text starts or ends, and as the first half of a bigram
+        everywhere else.
         """
         grams = query_ngrams(text)
         if not grams:
             return query.NullQuery
+        if len(grams) == 1 and _HAN_CHARACTER.fullmatch(grams[0]):
+            return HanCharacter(self.ngram_field, grams[0], boost=boost)
         if len(grams) == 1:
             return query.Term(self.ngram_field, grams[0], boost=boost)
         return query.Phrase(self.ngram_field, grams, boost=boost)

@@ -38,14 +38,16 @@ from whoosh.qparser import syntax
 from whoosh.qparser.syntax import attach
 from whoosh.query.spans import SpanNear2
 from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
 
 from searchapp.document import Copy
+from searchapp.facets import FacetTable
+from searchapp.matching import matching_docnums
 from searchapp.document import Document
 from searchapp.schema import FACET_FIELDS
 from searchapp.schema import SEARCH_FIELDS
 from searchapp.schema import ChineseText
 from searchapp.schema import ExpansionQuery
+from searchapp.schema import HanCharacter
 from searchapp.schema import stored_document
 from searchapp.snippets import highlight
 from searchapp.snippets import make_snippet
@@ -71,6 +73,8 @@ ADJACENCY_BOOST = 1.0
 PROXIMITY_SCORE = 1.0
 #: Positions (characters) that may separate two query words for the proximity bonus.
 PROXIMITY_SLOP = 10
+#: Documents of a relevance ranking re-scored with the adjacency bonus (at least the page).
+RESCORE_WINDOW = 100
 #: Searches with fewer hits than this get suggestions.
 SUGGEST_BELOW = 5
 
@@ -449,7 +453,16 @@ def parse_query(
             "(wildcards such as * are not supported)"
         )
     bonus = adjacency_bonus(q, schema, fieldnames)
-    return query.AndMaybe(parsed, bonus) if bonus is not None else parsed
+    return WithAdjacencyBonus(parsed, bonus) if bonus is not None else parsed
+
+
+class WithAdjacencyBonus(query.AndMaybe):
+    """``a`` ranked higher where ``b`` (an :func:`adjacency_bonus`) also matches.
+
+    Matches and scores as Whoosh's ``AndMaybe``; :func:`search` scores ``b`` only for the
+    best :data:`RESCORE_WINDOW` documents of ``a`` (phrase and proximity matching costs
+    seconds over every match of two frequent words).
+    """
 
 
 def _without_expansions(q: query.Query) -> query.Query:
@@ -487,6 +500,8 @@ def adjacency_bonus(q: str, schema, fieldnames: tuple[str, ...]) -> query.Query 
         if together is query.NullQuery or query.NullQuery in parts:
             continue
         bonuses.append(together)
+        if any(isinstance(part, HanCharacter) for part in parts):
+            continue  # a prefix query has no spans to measure nearness with
         near = SpanNear2(parts, slop=PROXIMITY_SLOP, ordered=True)
         bonuses.append(query.ConstantScoreQuery(near, PROXIMITY_SCORE))
     return query.Or(bonuses) if bonuses else None
@@ -505,7 +520,7 @@ def query_needles(q: query.Query) -> list[str]:
         if isinstance(node, query.AndNot):
             visit(node.a)
             return
-        if isinstance(node, query.Term) and node.fieldname in _TEXT_FIELDS:
+        if isinstance(node, (query.Term, HanCharacter)) and node.fieldname in _TEXT_FIELDS:
             needles.append(node.text)
         elif isinstance(node, query.Phrase) and node.fieldname in _TEXT_FIELDS:
             needles.append(_join_ngrams(node.words))
@@ -566,34 +581,88 @@ def search(searcher: Searcher, request: SearchRequest) -> SearchResults:
 
 
 def _run(searcher: Searcher, request: SearchRequest, q: str) -> SearchResults:
-    """Search for ``q`` with the rest of ``request``: parse, filter, rank, page, highlight."""
+    """Search for ``q`` with the rest of ``request``: parse, filter, rank, page, highlight.
+
+    The matching documents are found once, unscored; the facet table
+    (:class:`searchapp.facets.FacetTable`) filters and counts them. Only a relevance sort
+    scores, and only the documents that passed the filters; date sorts are array sorts.
+    """
     parsed = parse_query(q, searcher.schema, request.title_only, request.expand)
-    filtered = _with_filters(parsed, request)
+    table = FacetTable.for_searcher(searcher)
+    core, bonus = (parsed.a, parsed.b) if isinstance(parsed, WithAdjacencyBonus) else (parsed, None)
+    matched = table.all_docnums() if isinstance(core, query.Every) else matching_docnums(searcher, core)
+    allowed, counts = table.select(matched, request.filters())
     sort = request.sort
     if sort == "relevance" and not q.strip():
         sort = "date"  # nothing to rank by: list every document newest first
     offset = (request.page - 1) * request.per_page
-    results = searcher.search(
-        filtered,
-        limit=offset + request.per_page,
-        sortedby=_sort_facets(sort),
-        terms=False,
-    )
+    end = offset + request.per_page
+    if sort == "relevance":
+        ranked = _rank(searcher, core, bonus, allowed, limit=end)[offset:end]
+    else:
+        ranked = [(int(d), None) for d in table.by_date(allowed, newest_first=sort == "date")[offset:end]]
     needles = query_needles(parsed)
     hits = [
-        _hit(results[i], needles, rank=i + 1, scored=sort == "relevance")
-        for i in range(offset, min(offset + request.per_page, results.scored_length()))
+        _hit(searcher.stored_fields(docnum), needles, rank=offset + i + 1, score=score)
+        for i, (docnum, score) in enumerate(ranked)
     ]
     return SearchResults(
         request=request,
         parsed=str(parsed),
-        total=len(results),
+        total=len(allowed),
         hits=hits,
-        facets=_facets(searcher, parsed, request),
+        facets=_facet_values(counts, request),
         needles=needles,
         expansions=query_expansions(parsed),
         explain=explain_query(parsed, request) if request.explain else None,
     )
+
+
+def _rank(
+    searcher: Searcher, core: query.Query, bonus: query.Query | None, allowed, limit: int
+) -> list[tuple[int, float]]:
+    """Return the best ``limit`` of the ``allowed`` document numbers for ``core``, as
+    ``(docnum, score)`` best first (BM25F; ties by document number).
+
+    With a ``bonus`` query, at least the best :data:`RESCORE_WINDOW` documents are scored
+    for it too and re-ordered by the sum, like the ``AndMaybe`` it stands for.
+    """
+    if not len(allowed):
+        return []  # (an empty filter set would mean "no filter" to Whoosh)
+    window = max(limit, RESCORE_WINDOW) if bonus is not None else limit
+    results = searcher.search(core, limit=window, filter=set(allowed.tolist()), terms=False)
+    ranked = [(docnum, score) for score, docnum in results.top_n]
+    if bonus is not None:
+        extra = score_documents(searcher, bonus, [docnum for docnum, _score in ranked])
+        ranked = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in ranked]
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked
+
+
+def score_documents(searcher: Searcher, q: query.Query, docnums: list[int]) -> dict[int, float]:
+    """Return ``{docnum: score}`` of ``q`` for those of ``docnums`` it matches.
+
+    Walks one matcher per segment forward through the document numbers (skipping between
+    them), so the cost grows with ``len(docnums)``, not with everything ``q`` matches.
+    """
+    scores: dict[int, float] = {}
+    context = searcher.context()
+    wanted = sorted(set(docnums))
+    for subsearcher, offset in searcher.leaf_searchers():
+        local = [d - offset for d in wanted if offset <= d < offset + subsearcher.doc_count_all()]
+        if not local:
+            continue
+        matcher = q.matcher(subsearcher, context)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                scores[docnum + offset] = matcher.score()
+    return scores
 
 
 def query_expansions(q: query.Query) -> list[str]:
@@ -632,7 +701,7 @@ def explain_query(q: query.Query, request: SearchRequest | None = None) -> str:
 def _describe(node: query.Query) -> str:
     if isinstance(node, ExpansionQuery):
         return f"also({node.display})"
-    if isinstance(node, query.Term):
+    if isinstance(node, (query.Term, HanCharacter)):
         if node.fieldname in _NGRAM_FIELDS:
             return f'"{node.text}"'
         if node.fieldname in SEARCH_FIELDS:
@@ -666,26 +735,7 @@ def _describe(node: query.Query) -> str:
 _NGRAM_FIELDS = {"title_ngram", "body_ngram"}
 
 
-def _with_filters(q: query.Query, request: SearchRequest, skip: str | None = None) -> query.Query:
-    """AND ``q`` with the request's facet filters, leaving out facet ``skip``; exact
-    duplicates of another document never match."""
-    parts = [q]
-    for facet, values in request.filters().items():
-        if values and facet != skip:
-            parts.append(query.Or([query.Term(FACET_FIELDS[facet], v) for v in values]))
-    combined = parts[0] if len(parts) == 1 else query.And(parts)
-    return query.AndNot(combined, query.Term("duplicate", "1"))
-
-
-def _sort_facets(sort: str):
-    if sort == "relevance":
-        return None
-    # Dated documents first in both directions, then by date.
-    return [FieldFacet("dated", reverse=True), FieldFacet("date", reverse=sort == "date")]
-
-
-def _hit(hit, needles: list[str], rank: int, scored: bool) -> Hit:
-    stored = hit.fields()
+def _hit(stored: dict, needles: list[str], rank: int, score: float | None) -> Hit:
     document = stored_document(stored)
     return Hit(
         id=document.id,
@@ -699,7 +749,7 @@ def _hit(hit, needles: list[str], rank: int, scored: bool) -> Hit:
         url=document.url,
         operations=list(document.operations),
         snippet=make_snippet(document.body, needles),
-        score=hit.score if scored else None,
+        score=score,
         rank=rank,
     )
 
@@ -721,38 +771,20 @@ def get_document(searcher: Searcher, doc_id: str) -> Document | None:
     return replace(stored_document(stored), copies=tuple(Copy(*copy) for copy in copies))
 
 
-def _facets(
-    searcher: Searcher, parsed: query.Query, request: SearchRequest
+def _facet_values(
+    counts: dict[str, dict[str, int]], request: SearchRequest
 ) -> dict[str, list[FacetValue]]:
-    """Count facet values over the matching documents, exactly.
-
-    Each facet is counted with the other facets' filters applied but not its own, so the
-    values a person may add to an OR are shown with their counts.
-    """
-    reader = searcher.reader()
-    matches_by_skip: dict[str | None, set[int]] = {}
+    """Order counted facet values for display: the :data:`FACET_SIZE` most frequent (years
+    newest first), then any selected value not among them, with its count."""
     facets = {}
-    for facet, fieldname in FACET_FIELDS.items():
-        skip = facet if request.filters()[facet] else None
-        if skip not in matches_by_skip:
-            matches_by_skip[skip] = set(searcher.docs_for_query(_with_filters(parsed, request, skip)))
-        matches = matches_by_skip[skip]
-        counts: Counter[str] = Counter()
-        if fieldname == "operations":
-            for term in reader.field_terms(fieldname):
-                docnums = reader.postings(fieldname, term).all_ids()
-                count = sum(1 for docnum in docnums if docnum in matches)
-                if count:
-                    counts[term] = count
-        else:
-            column = reader.column_reader(fieldname)
-            counts.update(value for docnum in matches if (value := column[docnum]))
+    for facet in FACET_FIELDS:
+        facet_counts = counts.get(facet, {})
         selected = set(request.filters()[facet])
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+        ordered = sorted(facet_counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
         if facet == "year":
             ordered.sort(key=lambda item: item[0], reverse=True)
         shown = {value for value, _count in ordered}
-        ordered += [(value, counts.get(value, 0)) for value in sorted(selected - shown)]
+        ordered += [(value, facet_counts.get(value, 0)) for value in sorted(selected - shown)]
         facets[facet] = [FacetValue(value, count, value in selected) for value, count in ordered]
     return facets
 
@@ -794,15 +826,16 @@ def more_like_this(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Hit]
     if not terms:
         return []
     related = query.Or([query.Term("body", term, boost=weight) for term, weight in terms])
-    related = _with_filters(related, SearchRequest())  # what any search leaves out, too
+    table = FacetTable.for_searcher(searcher)
+    hidden = {docnum, *table.hidden_docnums()}  # what any search leaves out, too
     # Reprints of one article under other ids share its title: list each title once.
     seen_titles = {stored.get("title", "")}
     hits = []
-    for hit in searcher.search(related, limit=limit * 3, mask={docnum}, terms=False):
+    for hit in searcher.search(related, limit=limit * 3, mask=hidden, terms=False):
         if hit.get("title", "") in seen_titles:
             continue
         seen_titles.add(hit.get("title", ""))
-        hits.append(_hit(hit, [], rank=len(hits) + 1, scored=True))
+        hits.append(_hit(hit.fields(), [], rank=len(hits) + 1, score=hit.score))
         if len(hits) == limit:
             break
     return hits
@@ -856,17 +889,9 @@ def date_histogram(
 
     :raises QueryError: the query string cannot be parsed (as :func:`search`).
     """
-    filtered = _with_filters(parse_query(request.q, searcher.schema), request)
-    matches = searcher.docs_for_query(filtered)
-    column = searcher.reader().column_reader("date")
-    months: Counter[str] = Counter()
-    undated = 0
-    for docnum in matches:
-        date = column[docnum]
-        if date:
-            months[date[:7]] += 1
-        else:
-            undated += 1
+    table = FacetTable.for_searcher(searcher)
+    allowed, _counts = table.select(_matching(searcher, table, request), request.filters())
+    months, undated = table.months(allowed)
     if not months:
         return DateHistogram("year", [], undated)
     first, last = _month_number(min(months)), _month_number(max(months))
@@ -874,9 +899,9 @@ def date_histogram(
         buckets = []
         for number in range(first, last + 1):
             key = f"{number // 12:04d}-{number % 12 + 1:02d}"
-            buckets.append(DateBucket(key, key[:4], months[key]))
+            buckets.append(DateBucket(key, key[:4], months.get(key, 0)))
         return DateHistogram("month", buckets, undated)
-    years: Counter[str] = Counter()
+    years: dict[str, int] = Counter()
     for month, count in months.items():
         years[month[:4]] += count
     buckets = [
@@ -896,5 +921,13 @@ def count_matches(searcher: Searcher, request: SearchRequest) -> int:
 
     :raises QueryError: the query string cannot be parsed (as :func:`search`).
     """
-    filtered = _with_filters(parse_query(request.q, searcher.schema), request)
-    return sum(1 for _docnum in searcher.docs_for_query(filtered))
+    table = FacetTable.for_searcher(searcher)
+    allowed, _counts = table.select(_matching(searcher, table, request), request.filters())
+    return len(allowed)
+
+
+def _matching(searcher: Searcher, table: FacetTable, request: SearchRequest):
+    """Return the document numbers matching ``request.q`` (no filters, no scoring)."""
+    parsed = parse_query(request.q, searcher.schema)
+    core = parsed.a if isinstance(parsed, WithAdjacencyBonus) else parsed
+    return table.all_docnums() if isinstance(core, query.Every) else matching_docnums(searcher, core)
