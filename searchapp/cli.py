@@ -46,7 +46,18 @@ def cli():
     help="Seconds to wait for another index run on the same folder to finish.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, wait_s: float, quiet: bool):
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="SEARCHAPP_INDEX_PROCESSES",
+    help="Writer processes for large runs (default: one per core; also "
+    "$SEARCHAPP_INDEX_PROCESSES). Runs of fewer than 400 files use one.",
+)
+def index_command(
+    paths: tuple[Path, ...], index_dir: Path, rebuild: bool, wait_s: float, quiet: bool,
+    processes: int | None,
+):
     """Index press-release files and folders (default: seeds/).
 
     Incremental: only new and changed files are read, documents of files gone from these
@@ -56,7 +67,9 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, wait_
 
     Example: searchapp index seeds/ ~/press-releases/
     """
-    report = _build_index(list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet, wait_s)
+    report = _build_index(
+        list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet, wait_s, processes
+    )
     click.echo(
         f"{'Built' if report.rebuilt else 'Updated'} {index_dir} in {report.seconds:.1f} s: "
         f"{report.added} files added, {report.updated} updated, {report.removed} removed, "
@@ -73,7 +86,8 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, wait_
 
 
 def _build_index(
-    paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool, wait_s: float = 30
+    paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool, wait_s: float = 30,
+    processes: int | None = None,
 ):
     """Index ``paths`` into ``index_dir`` with a progress bar; errors become ClickExceptions."""
     from tqdm import tqdm
@@ -81,6 +95,7 @@ def _build_index(
     from searchapp.indexer import IndexLocked
     from searchapp.indexer import index_paths
     from searchapp.ingest import IngestError
+    from searchapp.writers import WriterProcessFailed
 
     # disable=None: no bar when stderr is not a terminal (logs, pipes), as with --quiet.
     with tqdm(unit=" files", disable=True if quiet else None, file=sys.stderr, leave=False) as progress:
@@ -94,9 +109,10 @@ def _build_index(
 
         try:
             return index_paths(
-                paths, index_dir, rebuild=rebuild, on_file=advance, lock_timeout_s=wait_s
+                paths, index_dir, rebuild=rebuild, on_file=advance, lock_timeout_s=wait_s,
+                processes=processes,
             )
-        except (IngestError, IndexLocked) as exc:
+        except (IngestError, IndexLocked, WriterProcessFailed) as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
             raise click.ClickException(f"cannot write the index in {index_dir}: {exc}") from None

@@ -15,6 +15,7 @@ the result of a term; :class:`searchapp.facets.FacetTable` drops them with the d
 
 from __future__ import annotations
 
+import bisect
 from functools import reduce
 
 import numpy as np
@@ -33,10 +34,13 @@ def matching_docnums(searcher, q: query.Query) -> np.ndarray:
     :param q: any Whoosh query (as parsed by :func:`searchapp.search.parse_query`).
     :returns: an int64 array.
     """
-    return _Matcher(searcher).docs(q)
+    return DocnumMatcher(searcher).docs(q)
 
 
-class _Matcher:
+class DocnumMatcher:
+    """Matches query nodes of one searcher into sorted arrays of document numbers (see the
+    module's documentation); :mod:`searchapp.scoring` builds on it."""
+
     def __init__(self, searcher):
         self.searcher = searcher
         self.leaves = searcher.leaf_searchers()
@@ -115,20 +119,26 @@ class _Matcher:
         if not len(candidates):
             return _EMPTY
         found = []
-        context = self.searcher.boolean_context()
         for subsearcher, offset in self.leaves:
-            local = candidates[(candidates >= offset) & (candidates < offset + subsearcher.doc_count_all())] - offset
-            if not len(local):
+            in_leaf = (candidates >= offset) & (candidates < offset + subsearcher.doc_count_all())
+            local = (candidates[in_leaf] - offset).tolist()
+            if not local:
                 continue
-            matcher = node.matcher(subsearcher, context)
-            for docnum in local.tolist():
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
+            reader = subsearcher.reader()
+            per_word = []
+            for word in node.words:
+                matcher = reader.postings(node.fieldname, word)
+                while isinstance(matcher, wrappers.FilterMatcher):
+                    matcher = matcher.child
+                per_word.append(_positions(matcher, local))
+            for docnum in local:
+                # Start positions where word k stands at start + k, for every word.
+                starts = set(per_word[0].get(docnum, ()))
+                for k, positions in enumerate(per_word[1:], start=1):
+                    if not starts:
                         break
-                if matcher.id() == docnum:
+                    starts.intersection_update(p - k for p in positions.get(docnum, ()))
+                if starts:
                     found.append(docnum + offset)
         return np.asarray(found, dtype=np.int64)
 
@@ -148,17 +158,125 @@ class _Matcher:
         return _union(pieces)
 
 
+def near_docnums(searcher, parts: list[query.Query], slop: int, docnums: list[int]) -> set[int]:
+    """Return those of ``docnums`` where ``parts`` occur in order, each starting 1 to
+    ``slop`` positions after the previous one ends (Whoosh's ``SpanNear2(parts, slop,
+    ordered=True)``), computed from the positions of the given documents only.
+
+    :param parts: terms and phrases (``Term`` / ``Phrase``) on one positional field.
+    :raises TypeError: a part is neither.
+    """
+    found = set()
+    wanted = sorted(set(docnums))
+    for subsearcher, offset in searcher.leaf_searchers():
+        local = [d - offset for d in wanted if offset <= d < offset + subsearcher.doc_count_all()]
+        if not local:
+            continue
+        reader = subsearcher.reader()
+        spans_per_part = [_spans(reader, part, local) for part in parts]
+        for docnum in local:
+            ends = {end for _start, end in spans_per_part[0].get(docnum, ())}
+            for spans in spans_per_part[1:]:
+                if not ends:
+                    break
+                ends = {
+                    end for start, end in spans.get(docnum, ())
+                    if any(1 <= start - previous <= slop for previous in ends)
+                }
+            if ends:
+                found.add(docnum + offset)
+    return found
+
+
+def _spans(reader, part: query.Query, docnums: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """``{docnum: [(start, end), ...]}`` (positions, end inclusive) of a term or phrase."""
+    if isinstance(part, query.Term):
+        words = [part.text]
+    elif isinstance(part, query.Phrase):
+        words = list(part.words)
+    else:
+        raise TypeError(f"cannot find spans of {type(part).__name__}")
+    per_word = []
+    for word in words:
+        if (part.fieldname, word) not in reader:
+            return {}
+        matcher = reader.postings(part.fieldname, word)
+        while isinstance(matcher, wrappers.FilterMatcher):
+            matcher = matcher.child
+        per_word.append(_positions(matcher, docnums))
+    spans = {}
+    for docnum in docnums:
+        starts = set(per_word[0].get(docnum, ()))
+        for k, positions in enumerate(per_word[1:], start=1):
+            if not starts:
+                break
+            starts.intersection_update(p - k for p in positions.get(docnum, ()))
+        if starts:
+            spans[docnum] = [(start, start + len(words) - 1) for start in sorted(starts)]
+    return spans
+
+
 def _leaf_ids(matcher) -> np.ndarray:
-    """The document numbers of a leaf matcher from its current position to its end."""
+    """The document numbers of a leaf matcher from its current position to its end.
+
+    A Whoosh 3 posting list is read a block (up to 128 postings) at a time, its
+    delta-coded document numbers decoded with ``cumsum`` (Whoosh decodes them one by one).
+    Other matchers (a term's few postings kept inline in the term table) are walked.
+    """
     if not isinstance(matcher, W3LeafMatcher):
         return np.fromiter(matcher.all_ids(), dtype=np.int64)
     blocks = []
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        blocks.append(np.asarray(matcher._ids[matcher._i :], dtype=np.int64))
+        blocks.append(block_ids(matcher)[matcher._i :])
         matcher._next_block()
     return np.concatenate(blocks) if blocks else _EMPTY
+
+
+def block_ids(matcher: W3LeafMatcher) -> np.ndarray:
+    """The document numbers of the matcher's current block, as an array."""
+    if matcher._data is None:
+        matcher._read_data()
+    raw = matcher._data[0]
+    if matcher._byteids:
+        return np.asarray(matcher._ids if matcher._ids is not None else raw, dtype=np.int64)
+    return np.cumsum(np.asarray(raw, dtype=np.int64))
+
+
+def _positions(matcher, docnums: list[int]) -> dict[int, list[int]]:
+    """Return ``{docnum: positions}`` of a phrase term for those of the sorted ``docnums``
+    its postings hold; blocks without any of them are skipped unread."""
+    found: dict[int, list[int]] = {}
+    if not isinstance(matcher, W3LeafMatcher):
+        for docnum in docnums:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found[docnum] = matcher.value_as("positions")
+        return found
+    decode = matcher.format.decode_positions
+    j = 0
+    while j < len(docnums) and matcher.is_active():
+        target = docnums[j]
+        if matcher.block_max_id() < target:
+            matcher._skip_to_block(lambda: target > matcher.block_max_id())
+            continue
+        ids = block_ids(matcher)
+        k = bisect.bisect_right(docnums, int(ids[-1]), lo=j)
+        wanted = np.asarray(docnums[j:k], dtype=np.int64)
+        where = np.searchsorted(ids, wanted)
+        if len(wanted):
+            hits = where < len(ids)
+            hits[hits] = ids[where[hits]] == wanted[hits]
+            if hits.any():
+                if matcher._values is None:
+                    matcher._read_values()
+                values = matcher._values
+                for docnum, index in zip(wanted[hits].tolist(), where[hits].tolist()):
+                    found[docnum] = decode(values[index])
+        j = k
+        matcher._next_block()
+    return found
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:

@@ -42,6 +42,8 @@ from whoosh.searching import Searcher
 from searchapp.document import Copy
 from searchapp.facets import FacetTable
 from searchapp.matching import matching_docnums
+from searchapp.matching import near_docnums
+from searchapp.scoring import top_documents
 from searchapp.document import Document
 from searchapp.schema import FACET_FIELDS
 from searchapp.schema import SEARCH_FIELDS
@@ -630,8 +632,10 @@ def _rank(
     if not len(allowed):
         return []  # (an empty filter set would mean "no filter" to Whoosh)
     window = max(limit, RESCORE_WINDOW) if bonus is not None else limit
-    results = searcher.search(core, limit=window, filter=set(allowed.tolist()), terms=False)
-    ranked = [(docnum, score) for score, docnum in results.top_n]
+    ranked = top_documents(searcher, core, allowed, window)
+    if ranked is None:  # a query node the array scorer does not handle: Whoosh scores it
+        results = searcher.search(core, limit=window, filter=set(allowed.tolist()), terms=False)
+        ranked = [(docnum, score) for score, docnum in results.top_n]
     if bonus is not None:
         extra = score_documents(searcher, bonus, [docnum for docnum, _score in ranked])
         ranked = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in ranked]
@@ -645,6 +649,17 @@ def score_documents(searcher: Searcher, q: query.Query, docnums: list[int]) -> d
     Walks one matcher per segment forward through the document numbers (skipping between
     them), so the cost grows with ``len(docnums)``, not with everything ``q`` matches.
     """
+    if isinstance(q, query.Or) and not q.minmatch and q.boost == 1.0:
+        total: dict[int, float] = {}
+        for child in q.children():  # an Or scores the sum of its matching children
+            for docnum, score in score_documents(searcher, child, docnums).items():
+                total[docnum] = total.get(docnum, 0.0) + score
+        return total
+    if isinstance(q, query.ConstantScoreQuery) and isinstance(q.child, SpanNear2):
+        near = q.child  # the proximity bonus: Whoosh's span matcher walks every match
+        if near.ordered and all(isinstance(part, (query.Term, query.Phrase)) for part in near.qs):
+            found = near_docnums(searcher, near.qs, near.slop, docnums)
+            return {docnum: q.score for docnum in found}
     scores: dict[int, float] = {}
     context = searcher.context()
     wanted = sorted(set(docnums))

@@ -23,6 +23,7 @@ from searchapp.analysis import normalize
 
 #: Characters kept when matching; everything else (spaces, punctuation, quotes) is squeezed out.
 _KEPT = re.compile(f"[{HAN}a-z0-9.]")
+_KEPT_RUN = re.compile(f"[{HAN}a-z0-9.]+")
 #: Where a sentence ends, and where a clause ends inside a sentence.
 SENTENCE_ENDS = "。！？；!?;\n"
 CLAUSE_ENDS = "，、：,:"
@@ -57,8 +58,12 @@ def find_highlights(
         non-overlapping, not touching, in order.
     """
     normalized = normalize(text) if normalized is None else normalized
-    offsets = [i for i, char in enumerate(normalized) if _KEPT.match(char)]
-    squeezed = "".join(normalized[i] for i in offsets)
+    offsets: list[int] = []
+    pieces = []
+    for run in _KEPT_RUN.finditer(normalized):
+        offsets.extend(range(run.start(), run.end()))
+        pieces.append(run.group())
+    squeezed = "".join(pieces)
     spans: list[Span] = []
     for needle in {squeeze(needle) for needle in needles}:
         if not needle:

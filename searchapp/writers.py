@@ -34,8 +34,8 @@ WRITER_LIMIT_MB = int(os.environ.get("SEARCHAPP_WRITER_MB", "64"))
 #: Documents handed to a writer process at a time.
 BATCH_SIZE = 50
 #: Fewest files to read for which writer processes are started (starting them costs about a
-#: second; small updates are faster in one process).
-PARALLEL_MIN_FILES = 400
+#: second; small updates are faster in one process). ``$SEARCHAPP_PARALLEL_MIN_FILES``.
+PARALLEL_MIN_FILES = int(os.environ.get("SEARCHAPP_PARALLEL_MIN_FILES", "400"))
 #: How often the indexing process checks that its writer processes are alive, seconds.
 _POLL_S = 1.0
 

@@ -71,3 +71,40 @@ def assert_error(response, status: int) -> str:
     message = text.split('class="error-message">', 1)[1].split("</p>", 1)[0]
     assert message.strip()
     return message
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+#: Every how-many-th file of each corpus collection the sample takes.
+CORPUS_SAMPLE_STEP = 60
+
+
+@pytest.fixture(scope="session")
+def corpus_sample() -> list[Path]:
+    """About 190 real files read in place from ``../shared/corpus`` (every 60th file of each
+    collection, in path order: WeChat markdown, hkcnews in Traditional Chinese, CCTV pages
+    and daily transcripts); skips the test when the corpus is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} is absent")
+    from searchapp.ingest import iter_files
+
+    files = []
+    for collection in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        files += list(iter_files([collection]))[::CORPUS_SAMPLE_STEP]
+    return files
+
+
+@pytest.fixture(scope="session")
+def corpus_sample_index_dir(corpus_sample, tmp_path_factory) -> Path:
+    """An index of :func:`corpus_sample` built the way a large run is: two writer
+    processes (the parallel path, forced on for this small sample)."""
+    import searchapp.writers
+    from searchapp.indexer import index_paths
+
+    index_dir = tmp_path_factory.mktemp("corpus-sample-index")
+    saved = searchapp.writers.PARALLEL_MIN_FILES
+    searchapp.writers.PARALLEL_MIN_FILES = 0
+    try:
+        index_paths(corpus_sample, index_dir, processes=2)
+    finally:
+        searchapp.writers.PARALLEL_MIN_FILES = saved
+    return index_dir

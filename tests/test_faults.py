@@ -40,14 +40,38 @@ def generate_releases(folder: Path, seeds_dir: Path, count: int = GENERATED) -> 
         )
 
 
-def start_index_run(folder: Path, index_dir: Path, *extra: str) -> subprocess.Popen:
+def start_index_run(folder: Path, index_dir: Path, *extra: str, parallel: bool = False) -> subprocess.Popen:
+    """Start `searchapp index` in its own session (so its writer processes can be found).
+
+    :param parallel: write with two writer processes even for these few hundred files.
+    """
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    if parallel:
+        env.update(SEARCHAPP_PARALLEL_MIN_FILES="0", SEARCHAPP_INDEX_PROCESSES="2")
     return subprocess.Popen(
         [sys.executable, "-m", "searchapp.cli", "index", str(folder), "--index", str(index_dir), "--quiet", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env=env,
+        start_new_session=True,
     )
+
+
+def session_processes(session_id: int) -> list[int]:
+    """Return the live (not zombie) processes of a session, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, session = fields[0], int(fields[3])
+        if session == session_id and state != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def document_count(index_dir: Path) -> int:
@@ -66,22 +90,34 @@ def corpus(tmp_path, seeds_dir):
     return folder, index_dir
 
 
-@pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
-def test_a_killed_run_leaves_the_previous_index_and_the_next_run_completes(corpus, rebuild):
+@pytest.mark.parametrize(
+    "rebuild, parallel",
+    [(False, False), (True, False), (False, True), (True, True)],
+    ids=["update", "rebuild", "update-parallel", "rebuild-parallel"],
+)
+def test_a_killed_run_leaves_the_previous_index_and_the_next_run_completes(corpus, rebuild, parallel):
     folder, index_dir = corpus
     generation = current_generation(index_dir)
     extra = ("--rebuild",) if rebuild else ()
     for delay_s in (0.3, 1.5, 3.5, 5.5):
-        run = start_index_run(folder, index_dir, *extra)
+        run = start_index_run(folder, index_dir, *extra, parallel=parallel)
         time.sleep(delay_s)
         run.send_signal(signal.SIGKILL)
-        run.communicate()
+        # Writer processes die with the run (PR_SET_PDEATHSIG), they are not left behind.
+        deadline = time.monotonic() + 10
+        while session_processes(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = session_processes(run.pid)
+        for pid in left:  # (only when the assertion below fails)
+            os.kill(pid, signal.SIGKILL)
+        assert left == []
+        run.communicate(timeout=30)
         count = document_count(index_dir)
         if count == 5 + GENERATED:  # this machine finished before the kill: nothing to test
             break
         assert count == 5
         assert current_generation(index_dir) == generation
-    finished = start_index_run(folder, index_dir, *extra)
+    finished = start_index_run(folder, index_dir, *extra, parallel=parallel)
     _out, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err
     assert document_count(index_dir) == 5 + GENERATED

@@ -1,0 +1,163 @@
+"""Array matching and the facet table give exactly what Whoosh itself gives.
+
+:func:`searchapp.matching.matching_docnums` replaces Whoosh's document-at-a-time matching
+and :class:`searchapp.facets.FacetTable` replaces per-facet queries; both are checked against
+Whoosh (and against counts taken from the stored fields) on the seeds and on real documents
+from ``../shared/corpus``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from whoosh import query
+
+from searchapp.facets import FacetTable
+from searchapp.indexer import open_index
+from searchapp.matching import matching_docnums
+from searchapp.search import SearchRequest
+from searchapp.search import WithAdjacencyBonus
+from searchapp.search import date_histogram
+from searchapp.search import parse_query
+from searchapp.search import search
+
+#: Query strings of every shape the parser makes: words, unspaced runs (words OR phrase),
+#: quoted phrases, single characters (prefix), numbers with units, Latin, fields, dates,
+#: NOT, OR, brackets, Traditional characters and lexicon expansions.
+QUERIES = [
+    "诈骗", "电信网络诈骗", '"电信网络诈骗"', '"断卡行动"', "断卡 行动", "骗", "警", "25.8万",
+    "GOIP", "app", "12381", "title:断卡", "title:诈骗 body:警方", "date:2022", "date:2020..2023",
+    "date:2024-03", "诈骗 NOT 赌博", "诈骗 -赌博", "断卡 OR 断流", "(断卡 OR 断流) 银行卡",
+    "NOT 诈骗", "詐騙", "電信網絡詐騙", "电诈", "反诈中心", "个人信息保护法", "公安 机关 侦破",
+    "打击治理电信网络诈骗", '"网络安全"', "香港 警方", "新闻联播", "xqzvwkpl", "魑魅魍魉",
+]
+
+
+def _whoosh_docnums(searcher, q) -> list[int]:
+    reader = searcher.reader()
+    return sorted(d for d in set(searcher.docs_for_query(q)) if not reader.is_deleted(d))
+
+
+def _core(q: str, schema) -> query.Query:
+    parsed = parse_query(q, schema)
+    return parsed.a if isinstance(parsed, WithAdjacencyBonus) else parsed
+
+
+@pytest.fixture(params=["seeds", "corpus sample"])
+def searcher(request, seed_index_dir):
+    index_dir = (
+        seed_index_dir if request.param == "seeds"
+        else request.getfixturevalue("corpus_sample_index_dir")
+    )
+    with open_index(index_dir).searcher() as searcher:
+        yield searcher
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_array_matching_equals_whoosh(searcher, q):
+    core = _core(q, searcher.schema)
+    reader = searcher.reader()
+    ours = [d for d in matching_docnums(searcher, core).tolist() if not reader.is_deleted(d)]
+    assert ours == _whoosh_docnums(searcher, core)
+
+
+def test_the_corpus_sample_matches_something_for_most_queries(corpus_sample_index_dir):
+    # Guards the test above from passing on empty results only.
+    with open_index(corpus_sample_index_dir).searcher() as searcher:
+        sizes = {q: len(matching_docnums(searcher, _core(q, searcher.schema))) for q in QUERIES}
+        documents = len(FacetTable.for_searcher(searcher).all_docnums())
+    # (Counted by hand on this sample of 562 documents, most of them CCTV news items.)
+    assert sizes["诈骗"] >= 5 and sizes["骗"] > sizes["诈骗"]
+    assert sizes["詐騙"] == sizes["诈骗"] and sizes["電信網絡詐騙"] == sizes["电信网络诈骗"]
+    assert sizes['"网络安全"'] > 10 and sizes["新闻联播"] > 100
+    assert sizes["NOT 诈骗"] + sizes["诈骗"] == documents
+    assert sum(1 for size in sizes.values() if size) >= len(QUERIES) - 12
+
+
+def _brute_force_counts(searcher, request: SearchRequest) -> dict[str, Counter]:
+    """Facet counts from the stored fields of every matching, non-duplicate document, each
+    facet with the other facets' filters applied."""
+    core = _core(request.q, searcher.schema)
+    stored = [searcher.stored_fields(d) for d in _whoosh_docnums(searcher, core)]
+    stored = [fields for fields in stored if fields.get("duplicate") != "1"]
+    values = {
+        "year": lambda f: {f["year"]} if f.get("year") else set(),
+        "source": lambda f: {f["source"]} if f.get("source") else set(),
+        "operation": lambda f: {v for v in f.get("operations", "").split(",") if v},
+    }
+    filters = request.filters()
+    counts = {}
+    for facet in values:
+        counts[facet] = Counter()
+        for fields in stored:
+            others_pass = all(
+                not selected or values[other](fields) & set(selected)
+                for other, selected in filters.items()
+                if other != facet
+            )
+            if others_pass:
+                counts[facet].update(values[facet](fields))
+    return counts
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"q": "诈骗"},
+        {"q": ""},
+        {"q": "警方", "years": ("2019", "2020")},
+        {"q": "", "operations": ("净网", "昆仑2025")},
+        {"q": "", "sources": ("央视网",)},
+        {"q": "香港", "years": ("2019", "2024"), "sources": ("眾新聞",)},
+        {"q": "网络", "years": ("2023",), "sources": ("央视网", "安全客")},
+    ],
+)
+def test_facet_counts_equal_counts_from_stored_fields(corpus_sample_index_dir, request_args):
+    request = SearchRequest(**request_args)
+    with open_index(corpus_sample_index_dir).searcher() as searcher:
+        results = search(searcher, request)
+        expected = _brute_force_counts(searcher, request)
+    for facet, values in results.facets.items():
+        shown = {value.value: value.count for value in values if value.count}
+        top = dict(expected[facet].most_common())
+        assert all(top[value] == count for value, count in shown.items()), facet
+        # Every value not shown is no more frequent than the least frequent shown one.
+        if shown and len(top) > len(shown):
+            assert max(c for v, c in top.items() if v not in shown) <= min(shown.values())
+        if len(top) <= len(shown):
+            assert shown == top
+
+
+def test_totals_and_date_order_match_stored_fields(corpus_sample_index_dir):
+    request = SearchRequest(q="警方", sort="date", per_page=100)
+    with open_index(corpus_sample_index_dir).searcher() as searcher:
+        results = search(searcher, request)
+        expected = [
+            fields for fields in
+            (searcher.stored_fields(d) for d in _whoosh_docnums(searcher, _core("警方", searcher.schema)))
+            if fields.get("duplicate") != "1"
+        ]
+        oldest_first = search(searcher, SearchRequest(q="警方", sort="date_asc", per_page=100))
+    assert results.total == len(expected) > 10
+    dates = [hit.date for hit in results.hits]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated, reverse=True)
+    assert dates[: len(dated)] == dated  # undated last
+    asc = [hit.date for hit in oldest_first.hits if hit.date]
+    assert asc == sorted(asc)
+
+
+def test_histogram_counts_every_match_once(corpus_sample_index_dir):
+    with open_index(corpus_sample_index_dir).searcher() as searcher:
+        histogram = date_histogram(searcher, SearchRequest(q="诈骗"))
+        total = search(searcher, SearchRequest(q="诈骗")).total
+    assert sum(bucket.count for bucket in histogram.buckets) + histogram.undated == total
+
+
+def test_facet_table_is_built_once_per_searcher(seed_index_dir):
+    with open_index(seed_index_dir).searcher() as searcher:
+        assert FacetTable.for_searcher(searcher) is FacetTable.for_searcher(searcher)
+        table = FacetTable.for_searcher(searcher)
+        assert table.size == searcher.doc_count_all()
+        assert set(table.values["year"]) >= {"2022"}

@@ -1,0 +1,79 @@
+"""Array scoring gives Whoosh's own BM25F scores, and the same rankings.
+
+:mod:`searchapp.scoring` and the array proximity bonus (:func:`searchapp.matching.near_docnums`)
+replace Whoosh's document-at-a-time scoring; here every score is compared with Whoosh's on
+the seeds and on real documents from ``../shared/corpus``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import searchapp.search
+from searchapp.indexer import open_index
+from searchapp.scoring import Unsupported
+from searchapp.scoring import all_scores
+from searchapp.search import SearchRequest
+from searchapp.search import WithAdjacencyBonus
+from searchapp.search import parse_query
+from searchapp.search import score_documents
+from searchapp.search import search
+from tests.test_matching import QUERIES
+from tests.test_matching import _core
+
+#: Queries Whoosh scores itself (the array scorer says so): NOT on its own or inside an
+#: AND, and a single Han character (a prefix over bigrams, which Whoosh scores per segment).
+WHOOSH_SCORED = {"骗", "警", "诈骗 NOT 赌博", "NOT 诈骗"}
+
+
+@pytest.fixture(params=["seeds", "corpus sample"])
+def searcher(request, seed_index_dir):
+    index_dir = (
+        seed_index_dir if request.param == "seeds"
+        else request.getfixturevalue("corpus_sample_index_dir")
+    )
+    with open_index(index_dir).searcher() as searcher:
+        yield searcher
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_scores_equal_whoosh(searcher, q):
+    core = _core(q, searcher.schema)
+    if q in WHOOSH_SCORED:
+        with pytest.raises(Unsupported):
+            all_scores(searcher, core)
+        return
+    reader = searcher.reader()
+    ours = {d: s for d, s in all_scores(searcher, core).items() if not reader.is_deleted(d)}
+    whoosh = {docnum: score for score, docnum in searcher.search(core, limit=None, terms=False).top_n}
+    assert ours.keys() == whoosh.keys()
+    for docnum, score in whoosh.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-9), docnum
+
+
+@pytest.mark.parametrize("q", ["香港 警方", "网络 安全", "新闻 联播", "电信 网络 诈骗", "断卡 行动"])
+def test_adjacency_bonus_equals_whoosh(searcher, q):
+    parsed = parse_query(q, searcher.schema)
+    assert isinstance(parsed, WithAdjacencyBonus)
+    window = [docnum for _score, docnum in searcher.search(parsed.a, limit=300, terms=False).top_n]
+    ours = score_documents(searcher, parsed.b, window)
+    whoosh = {
+        docnum: score
+        for score, docnum in searcher.search(parsed.b, limit=None, terms=False).top_n
+        if docnum in set(window)
+    }
+    assert ours.keys() == whoosh.keys()
+    assert all(ours[d] == pytest.approx(whoosh[d], rel=1e-9) for d in whoosh)
+
+
+@pytest.mark.parametrize("q", ["新闻联播", "香港 警方", '"网络安全"', "中国", "app"])
+def test_rankings_equal_whoosh_scoring(corpus_sample_index_dir, q, monkeypatch):
+    request = SearchRequest(q=q, per_page=50)
+    with open_index(corpus_sample_index_dir).searcher() as searcher:
+        ours = search(searcher, request)
+        monkeypatch.setattr(searchapp.search, "top_documents", lambda *args: None)
+        whoosh = search(searcher, request)
+    assert ours.total == whoosh.total > 0
+    assert [(hit.id, round(hit.score, 9)) for hit in ours.hits] == [
+        (hit.id, round(hit.score, 9)) for hit in whoosh.hits
+    ]
