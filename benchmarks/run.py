@@ -63,10 +63,7 @@ REPORT_FILE = REPO / "BENCHMARKS.md"
 START_MARKER = "<!-- benchmarks/run.py: start (generated; edit the script, not this section) -->"
 END_MARKER = "<!-- benchmarks/run.py: end -->"
 ENGINES = ("ours", "stock")
-#: A variant of ours measured for the plan: the same index opened without Whoosh's mmap
-#: path, which copies every sub-file of the segment into memory on each searcher open.
-NO_MMAP = "ours_no_mmap"
-QUERY_ENGINES = ENGINES  # (NO_MMAP was measured before the fix was applied)
+QUERY_ENGINES = ENGINES
 CLI_QUERY = "诈骗"
 CHANGED_SHARE = 0.01
 PROFILE_FILES = 400
@@ -179,38 +176,32 @@ def _spec_request(spec: dict):
 
 
 def _query_runner(engine: str, index_dir: str):
-    """Open the index, load jieba; return ``run(spec) -> total hits`` (one searcher per
-    query, as the web app opens one per request)."""
-    if engine in ("ours", NO_MMAP):
+    """Open the index and one searcher, load jieba; return ``run(spec) -> total hits``.
+
+    The searcher stays open for every query, as the web app keeps one per worker thread
+    (until the next commit); the stock build gets the same treatment.
+    """
+    if engine == "ours":
         from searchapp.analysis import get_segmenter
-        from searchapp.indexer import open_index
+        from searchapp.generations import open_index
         from searchapp.search import search
 
-        if engine == NO_MMAP:
-            from whoosh.filedb.filestore import FileStorage
-
-            from searchapp.indexer import current_generation
-
-            generation = Path(index_dir) / current_generation(index_dir)
-            ix = FileStorage(str(generation), supports_mmap=False).open_index()
-        else:
-            ix = open_index(index_dir)
+        ix = open_index(index_dir)
         get_segmenter()
+        searcher = ix.searcher()
 
         def run(spec):
-            with ix.searcher() as searcher:
-                return search(searcher, _spec_request(spec)).total
-        run.index = ix
+            return search(searcher, _spec_request(spec)).total
     else:
         import stock
 
         ix = stock.open_index(index_dir)
         stock.warm_up()
+        searcher = ix.searcher()
 
         def run(spec):
-            with ix.searcher() as searcher:
-                return stock.search(searcher, spec)["total"]
-        run.index = ix
+            return stock.search(searcher, spec)["total"]
+    run.index = ix
     return run
 
 
@@ -337,12 +328,18 @@ def child_profile_query(engine: str, index_dir: str, query_number: str, repeats:
 
 
 def _phases(index_dir: str, spec: dict) -> dict:
-    """Time the parts of one warm search of ours separately (median of 3), milliseconds."""
-    from searchapp.indexer import open_index
-    from searchapp import search as core
+    """Time the steps of one warm search of ours separately (median of 3), milliseconds,
+    following ``searchapp.search._run``."""
+    from whoosh import query as whoosh_query
 
-    ix = open_index(index_dir)
+    from searchapp import search as core
+    from searchapp.facets import FacetTable
+    from searchapp.generations import open_index
+    from searchapp.matching import matching_docnums
+
+    searcher = open_index(index_dir).searcher()
     request = _spec_request(spec)
+    table = FacetTable.for_searcher(searcher)
     samples: dict[str, list[float]] = {}
 
     def clock(name, function, *args, **kwargs):
@@ -352,21 +349,23 @@ def _phases(index_dir: str, spec: dict) -> dict:
         return value
 
     for _ in range(3):
-        with ix.searcher() as searcher:
-            parsed = clock("parse", core.parse_query, request.q, searcher.schema)
-            filtered = core._with_filters(parsed, request)
-            sort = request.sort if request.q.strip() or request.sort != "relevance" else "date"
-            offset = (request.page - 1) * request.per_page
-            results = clock(
-                "hits (Whoosh search, page only)", searcher.search, filtered,
-                limit=offset + request.per_page, sortedby=core._sort_facets(sort), terms=False,
-            )
-            needles = core.query_needles(parsed)
-            clock("snippets + stored fields", lambda: [
-                core._hit(results[i], needles, rank=i + 1, scored=True)
-                for i in range(offset, min(offset + request.per_page, results.scored_length()))
-            ])
-            clock("facets (3 facets, exact)", core._facets, searcher, parsed, request)
+        parsed = clock("parse", core.parse_query, request.q, searcher.schema)
+        bonus = parsed.b if isinstance(parsed, core.WithAdjacencyBonus) else None
+        q = parsed.a if bonus is not None else parsed
+        matched = clock("match (arrays)", lambda: table.all_docnums() if isinstance(
+            q, whoosh_query.Every) else matching_docnums(searcher, q))
+        allowed, _counts = clock("filters + facet counts", table.select, matched, request.filters())
+        end = request.page * request.per_page
+        if request.sort == "relevance" and request.q.strip():
+            ranked = clock("rank (BM25F + bonus)", core._rank, searcher, q, bonus, allowed, end)
+        else:
+            ranked = clock("date sort", lambda: [(int(d), None) for d in table.by_date(
+                allowed, newest_first=request.sort != "date_asc")[:end]])
+        needles = core.query_needles(parsed)
+        clock("stored fields + snippets", lambda: [
+            core._hit(searcher.stored_fields(d), needles, rank=1, score=score)
+            for d, score in ranked[end - request.per_page:end]])
+    searcher.close()
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -457,8 +456,7 @@ def _measure_engines(size: int, passes: int, engines, log) -> dict:
     result = {}
     for engine in engines:
         log(f"  queries {engine}: cold pass + {passes} warm passes … (load {load_average()})")
-        folder = "ours" if engine == NO_MMAP else engine
-        answer = run_child("_queries", engine, str(indexes / f"{folder}-{size}"), str(passes))
+        answer = run_child("_queries", engine, str(indexes / f"{engine}-{size}"), str(passes))
         per_query = [statistics.median(ms) for ms in zip(*answer["warm_ms"])]
         answer["per_query_warm_ms"] = per_query
         answer["warm"] = latency_summary(per_query)
@@ -692,8 +690,9 @@ def render(results: list[dict]) -> str:
         info["free"],
         "```",
         "",
-        "Ours = `searchapp.indexer.index_paths` (word + n-gram fields, duplicates folded, one "
-        "writer) and `searchapp.search.search`. Stock = Whoosh with `jieba.analyse.ChineseAnalyzer` "
+        "Ours = `searchapp.indexer.index_paths` (word + n-gram fields, duplicates folded, two "
+        "writer processes) and `searchapp.search.search` (array matching, facet table, array "
+        "BM25F). Stock = Whoosh with `jieba.analyse.ChineseAnalyzer` "
         "on the same Document fields, one writer with default settings (`benchmarks/stock.py`). "
         "Both read the files with our ingest, so parsing costs the same on both sides. Every "
         "query asks for year, source and operation facet counts and the snippets of its page.",
@@ -713,7 +712,7 @@ def render(results: list[dict]) -> str:
                 f"{_index_median(runs, 'docs_per_s'):.1f} | {_index_median(runs, 'text_mb_per_s'):.2f} | "
                 f"{_index_median(runs, 'cpu_s'):.0f} ({_index_median(runs, 'cores_used'):.2f}) | "
                 f"{meta['documents'] / _index_median(runs, 'cpu_s'):.1f} | "
-                f"{_index_median(runs, 'peak_rss_mb'):.0f} | {_index_median(runs, 'index_mb'):.0f} | "
+                f"{_peak_rss(runs):.0f} | {_index_median(runs, 'index_mb'):.0f} | "
                 f"{runs[0]['load']} |"
             )
         ratio = _index_median(result["indexing"]["ours"], "docs_per_s") / _index_median(
@@ -726,7 +725,9 @@ def render(results: list[dict]) -> str:
               "shown). Documents/s counts documents of the corpus, read from files, over the "
               "child process's wall time (ingest included); docs per CPU-s divides by the child's user + "
               "system CPU time, which depends less on how busy the shared machine was; peak RSS is "
-              "the child's `ru_maxrss`.",
+              "the largest sum of the resident memory of the child and its writer processes "
+              "(sampled every 0.5 s; the child's own `ru_maxrss` for runs measured before the "
+              "sampler existed, which had one process).",
               ""]
 
     lines += ["### Queries (62-query mix, facets and snippets on every query)", "",
@@ -749,10 +750,9 @@ def render(results: list[dict]) -> str:
                      f"**{ours['p95'] / stock_q['p95']:.2f}×** | {ours['p99'] / stock_q['p99']:.2f}× | "
                      f"{ours['max'] / stock_q['max']:.2f}× | | | | | |")
     passes = ", ".join(f"{r['passes']} at {r['size']:,}" for r in results)
-    lines += ["", f"`{NO_MMAP}`: our index and search core, the index opened with "
-              "`FileStorage(path, supports_mmap=False)` — an experiment for the plan, not a build.",
-              "", f"Milliseconds. Warm: each query's median over its warm passes ({passes}) in one process, "
-              "then percentiles (nearest rank) over the 62 queries. Cold: the first run of each "
+    lines += ["", f"Milliseconds. Warm: each query's median over its warm passes ({passes}) in one process, "
+              "then percentiles (nearest rank) over the 62 queries; one searcher per process, kept "
+              "open as the web app keeps one per thread. Cold: the first run of each "
               "query in a fresh process (index just opened, jieba loaded; OS page cache warm).", ""]
 
     lines += ["### Command line, web server, re-indexing", "",
@@ -785,7 +785,7 @@ def render(results: list[dict]) -> str:
 
         for engine in ENGINES:
             row(f"{engine} docs/s", [_index_median(r["indexing"][engine], "docs_per_s") for r in results])
-            row(f"{engine} peak RSS MB", [_index_median(r["indexing"][engine], "peak_rss_mb") for r in results], "{:.0f}")
+            row(f"{engine} peak RSS MB", [_peak_rss(r["indexing"][engine]) for r in results], "{:.0f}")
             row(f"{engine} index MB", [_index_median(r["indexing"][engine], "index_mb") for r in results], "{:.0f}")
             row(f"{engine} warm p50 ms", [r["queries"][engine]["warm"]["p50"] for r in results])
             row(f"{engine} warm p95 ms", [r["queries"][engine]["warm"]["p95"] for r in results])
@@ -794,10 +794,46 @@ def render(results: list[dict]) -> str:
         row("ours web JSON req/s", [r["web"]["json"]["requests_per_s"] for r in results])
         lines.append("")
 
+    lines += _targets(latest)
     lines += _per_query_table(latest)
     lines += _profiles(results)
     lines += ["", END_MARKER]
     return "\n".join(lines)
+
+
+def _peak_rss(runs: list[dict]) -> float:
+    """Peak RSS of an indexing run, all processes (older records: the one process)."""
+    return _median([run.get("peak_tree_rss_mb") or run["peak_rss_mb"] for run in runs])
+
+
+def _targets(result: dict) -> list[str]:
+    """The issue's targets at the largest size measured, met or not, by how much."""
+    ours_index, stock_index = result["indexing"]["ours"], result["indexing"]["stock"]
+    speedup = _index_median(ours_index, "docs_per_s") / _index_median(stock_index, "docs_per_s")
+    warm = result["queries"]["ours"]["warm"]
+    web = result["web"]
+    full = _index_median(ours_index, "wall_s")
+    reindex = _median([result["reindex"]["changed"]["wall_s"], result["reindex"]["restored"]["wall_s"]])
+    checks = [
+        ("indexing docs/s, ours/stock", "≥ 6×", f"{speedup:.2f}×", speedup >= 6),
+        ("indexing peak RSS (all processes)", "< 1,500 MB", f"{_peak_rss(ours_index):,.0f} MB",
+         _peak_rss(ours_index) < 1500),
+        ("warm query p50", "≤ 50 ms", f"{warm['p50']:.0f} ms", warm["p50"] <= 50),
+        ("warm query p95", "≤ 150 ms", f"{warm['p95']:.0f} ms", warm["p95"] <= 150),
+        ("slowest query of the mix", "≤ 500 ms", f"{warm['max']:.0f} ms", warm["max"] <= 500),
+        ("cold `searchapp search`", "≤ 1.5 s", f"{result['cli']['ours']['median_s']:.2f} s",
+         result["cli"]["ours"]["median_s"] <= 1.5),
+        ("first web request vs later ones", "no slower",
+         f"{web['first_request_ms']:.0f} vs {web['later_requests_ms']:.0f} ms",
+         web["first_request_ms"] <= 1.5 * web["later_requests_ms"]),
+        ("re-index after 1% changed", "≤ 5% of a full build", f"{100 * reindex / full:.1f}%",
+         reindex / full <= 0.05),
+    ]
+    lines = [f"### Targets at N = {result['size']:,}", "", "| target | wanted | measured | met |",
+             "|---|---|---|---|"]
+    lines += [f"| {name} | {wanted} | {got} | {'yes' if ok else '**no**'} |"
+              for name, wanted, got, ok in checks]
+    return lines + ["", "\"First request no slower\" allows 1.5× for the noise of one request.", ""]
 
 
 def _web_cell(load_result: dict, seconds: float) -> str:
@@ -811,15 +847,13 @@ def _per_query_table(result: dict) -> list[str]:
     ours, stock_q = result["queries"]["ours"], result["queries"]["stock"]
     lines = ["<details><summary>Per query at N = "
              f"{result['size']:,}: hits and warm milliseconds</summary>", "",
-             f"| # | kind | query | hits ours | hits stock | ours ms | stock ms | ours cold ms | {NO_MMAP} ms |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    no_mmap = result["queries"].get(NO_MMAP)
+             "| # | kind | query | hits ours | hits stock | ours ms | stock ms | ours cold ms |",
+             "|---|---|---|---|---|---|---|---|"]
     for number, (kind, spec) in enumerate(QUERIES):
         lines.append(
             f"| {number} | {kind} | `{label(spec)}` | {ours['totals'][number]} | "
             f"{stock_q['totals'][number]} | {ours['per_query_warm_ms'][number]:.0f} | "
-            f"{stock_q['per_query_warm_ms'][number]:.0f} | {ours['cold_ms'][number]:.0f} | "
-            + (f"{no_mmap['per_query_warm_ms'][number]:.0f} |" if no_mmap else " |")
+            f"{stock_q['per_query_warm_ms'][number]:.0f} | {ours['cold_ms'][number]:.0f} |"
         )
     return lines + ["", "</details>", ""]
 
@@ -929,8 +963,6 @@ def main() -> None:
                         help="engines to build (the others' saved measurements are reused)")
     parser.add_argument("--build-only", action="store_true",
                         help="only build and measure the indexes (e.g. two sizes side by side)")
-    parser.add_argument("--add-no-mmap", action="store_true",
-                        help=f"measure the {NO_MMAP} variant for saved sizes that lack it")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite BENCHMARKS.md from the saved results")
     parser.add_argument("--no-report", action="store_true", help="do not touch BENCHMARKS.md")
@@ -940,12 +972,6 @@ def main() -> None:
         for size in sorted(args.sizes):
             args.profile_indexing = size == profile_size
             benchmark_size(size, args)
-    if args.add_no_mmap:
-        for result in saved_results():
-            if NO_MMAP not in result["queries"]:
-                result["queries"].update(_measure_engines(result["size"], args.passes, (NO_MMAP,), log))
-                (results_dir() / f"size-{result['size']}.json").write_text(
-                    json.dumps(result, ensure_ascii=False, indent=1))
     results = saved_results()
     if results and not args.no_report:
         write_report(results)

@@ -151,8 +151,8 @@ def search_command(
 
     Example: searchapp search 断卡 --year 2022 --sort date
     """
-    from searchapp.indexer import IndexNotFound
-    from searchapp.indexer import open_index
+    from searchapp.generations import IndexNotFound
+    from searchapp.generations import open_index
     from searchapp.search import QueryError
     from searchapp.search import SearchRequest
     from searchapp.search import search
@@ -332,8 +332,8 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
     import waitress
 
     from searchapp import create_app
-    from searchapp.indexer import IndexNotFound
-    from searchapp.indexer import current_generation
+    from searchapp.generations import IndexNotFound
+    from searchapp.generations import current_generation
 
     try:
         current_generation(index_dir)

@@ -13,9 +13,11 @@ postings of the multi-valued ``operations`` field, and the postings of ``duplica
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -44,7 +46,11 @@ class FacetTable:
     :ivar month: int32 array of months since year 0 (2022-07 → 2022 × 12 + 6), -1 undated.
     """
 
-    def __init__(self, reader):
+    _ARRAYS = ("searchable", "duplicates", "month", "date_rank", "undated")
+
+    def __init__(self, reader=None):
+        if reader is None:  # filled in by load()
+            return
         self.size = reader.doc_count_all()
         live = np.zeros(self.size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
@@ -84,15 +90,58 @@ class FacetTable:
 
     @classmethod
     def for_searcher(cls, searcher) -> FacetTable:
-        """Return the table of ``searcher``'s reader, building it on first use (about 0.1 s
-        per 10,000 documents) and keeping it on the searcher."""
+        """Return the table of ``searcher``'s reader and keep it on the searcher.
+
+        Loaded from the file the indexer saved beside the index for this commit
+        (:func:`save_for_index`, a few milliseconds), or built from the index when there is
+        none (about 0.3 s per 10,000 documents).
+        """
         table = getattr(searcher, "_searchapp_facet_table", None)
         if table is None:
             with _table_lock:
                 table = getattr(searcher, "_searchapp_facet_table", None)
                 if table is None:
-                    table = cls(searcher.reader())
+                    table = _load_saved(searcher)
+                    if table is None:
+                        table = cls(searcher.reader())
                     searcher._searchapp_facet_table = table
+        return table
+
+    def save(self, path: Path) -> None:
+        """Write the table to ``path`` (NumPy ``.npz``, no pickles), atomically."""
+        operations = sorted(self.operation_docs)
+        arrays = {name: getattr(self, name) for name in self._ARRAYS}
+        for facet in _SINGLE_VALUED:
+            arrays[f"codes_{facet}"] = self.codes[facet]
+            arrays[f"values_{facet}"] = np.array(self.values[facet], dtype=str)
+        arrays["operation_names"] = np.array(operations, dtype=str)
+        arrays["operation_sizes"] = np.array([len(self.operation_docs[o]) for o in operations], dtype=np.int64)
+        arrays["operation_docs"] = (
+            np.concatenate([self.operation_docs[o] for o in operations]) if operations else np.zeros(0, dtype=np.int64)
+        )
+        pending = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(pending, "wb") as out:
+            np.savez(out, **arrays)
+        os.replace(pending, path)
+
+    @classmethod
+    def load(cls, path: Path) -> FacetTable:
+        """Read a table written by :meth:`save`.
+
+        :raises OSError, ValueError, KeyError: the file is missing or not such a table.
+        """
+        table = cls()
+        with np.load(path, allow_pickle=False) as data:
+            for name in cls._ARRAYS:
+                setattr(table, name, data[name])
+            table.size = len(table.searchable)
+            table.codes, table.values = {}, {}
+            for facet in _SINGLE_VALUED:
+                table.codes[facet] = data[f"codes_{facet}"]
+                table.values[facet] = data[f"values_{facet}"].tolist()
+            names = data["operation_names"].tolist()
+            pieces = np.split(data["operation_docs"], np.cumsum(data["operation_sizes"])[:-1]) if names else []
+            table.operation_docs = dict(zip(names, pieces))
         return table
 
     # --- filters ----------------------------------------------------------------------------
@@ -185,6 +234,36 @@ class FacetTable:
             {f"{m // 12:04d}-{m % 12 + 1:02d}": int(n) for m, n in zip(found.tolist(), counts.tolist())},
             undated,
         )
+
+
+def save_for_index(ix) -> None:
+    """Build the facet table of the latest commit of ``ix`` and save it in the index folder
+    (``facets-<generation>.npz``), deleting the tables of earlier commits. Called by the
+    indexer after each commit; searchers then load instead of building it."""
+    folder = Path(ix.storage.folder)
+    with ix.searcher() as searcher:
+        generation = searcher.reader().generation()
+        FacetTable(searcher.reader()).save(folder / f"{_SAVED_PREFIX}{generation}.npz")
+    for old in folder.glob(f"{_SAVED_PREFIX}*.npz"):
+        if old.name != f"{_SAVED_PREFIX}{generation}.npz":
+            old.unlink(missing_ok=True)
+
+
+_SAVED_PREFIX = "facets-"
+
+
+def _load_saved(searcher) -> FacetTable | None:
+    """The table saved for this searcher's commit, or ``None`` (none saved, or unreadable)."""
+    folder = getattr(getattr(searcher, "_ix", None), "storage", None)
+    folder = getattr(folder, "folder", None)
+    generation = searcher.reader().generation()
+    if folder is None or generation is None:
+        return None
+    try:
+        table = FacetTable.load(Path(folder) / f"{_SAVED_PREFIX}{generation}.npz")
+    except (OSError, ValueError, KeyError):
+        return None
+    return table if table.size == searcher.doc_count_all() else None
 
 
 def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:

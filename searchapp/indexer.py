@@ -1,11 +1,7 @@
 """Keep the Whoosh index in line with folders of press releases, safely.
 
-Layout of an index folder (``index/`` by default)::
-
-    index/
-      CURRENT        name of the generation readers should open, e.g. "gen-20261129T211500-k3j2"
-      gen-…/         one complete Whoosh index
-      .lock          held (fcntl) by the one index run allowed at a time
+The index folder holds generations of the index and names the current one
+(:mod:`searchapp.generations`); ``.lock`` in it is held by the one run allowed at a time.
 
 :func:`index_paths` is incremental: it hashes every file, parses only new and changed ones,
 removes the documents of files that are gone, and commits once. Whoosh commits atomically (a
@@ -38,12 +34,19 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh import query
 
 from searchapp.analysis import normalize
 from searchapp.document import Document
+from searchapp.facets import save_for_index
+from searchapp.generations import CURRENT_FILE  # noqa: F401 (part of this module's interface)
+from searchapp.generations import GENERATION_PREFIX
+from searchapp.generations import IndexNotFound
+from searchapp.generations import current_generation
+from searchapp.generations import make_current
+from searchapp.generations import open_index  # noqa: F401 (part of this module's interface)
+from searchapp.generations import remove_stale_generations
+from searchapp.generations import storage
 from searchapp.ingest import IngestError
 from searchapp.ingest import iter_files
 from searchapp.ingest import extract_file
@@ -52,18 +55,12 @@ from searchapp.schema import document_fields
 from searchapp.schema import stored_document
 from searchapp.writers import open_writer
 
-CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
-GENERATION_PREFIX = "gen-"
 #: How long a second index run waits for the first to finish before giving up.
 LOCK_TIMEOUT_S = 30.0
 
 
 _ITEM_PREFIX = re.compile(r"^item (?P<number>\d+): ")
-
-
-class IndexNotFound(Exception):
-    """There is no usable index in the folder; the message says how to build one."""
 
 
 class IndexLocked(Exception):
@@ -228,7 +225,7 @@ def index_paths(
             current = None
         generations = sorted(p.name for p in index_dir.glob(f"{GENERATION_PREFIX}*"))
         previous = [name for name in generations if current and name < current][-1:]
-        _remove_stale_generations(index_dir, keep={current, *previous})
+        remove_stale_generations(index_dir, keep={current, *previous})
         generation = None if rebuild else current
         report.rebuilt = generation is None
         with _writable_index(index_dir, generation) as ix:
@@ -277,8 +274,9 @@ def index_paths(
                     searcher.close()
             with ix.searcher() as after:
                 report.documents = after.doc_count() - _duplicate_count(after)
+            _save_facet_table(ix)
         if report.rebuilt:
-            _make_current(index_dir, ix.storage.folder)
+            make_current(index_dir, ix.storage.folder)
         report.generation = Path(ix.storage.folder).name
     report.seconds = time.monotonic() - started
     return report
@@ -349,39 +347,13 @@ def index_documents(
                 batch.writer.cancel()
                 raise
             batch.writer.commit()
+            _save_facet_table(ix)
             report.added = len(items_per_file)
             report.documents = report.indexed - report.duplicates
-        _make_current(index_dir, ix.storage.folder)
+        make_current(index_dir, ix.storage.folder)
         report.generation = Path(ix.storage.folder).name
     report.seconds = time.monotonic() - started
     return report
-
-
-def current_generation(index_dir: str | os.PathLike) -> str:
-    """Return the name of the current generation folder.
-
-    :raises IndexNotFound: no index has been built in ``index_dir``.
-    """
-    index_dir = Path(index_dir)
-    try:
-        generation = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        raise IndexNotFound(
-            f"no index in {index_dir}: build one with `searchapp index [PATH ...]`"
-        ) from None
-    if not (index_dir / generation).is_dir():
-        raise IndexNotFound(f"the index in {index_dir} is incomplete: run `searchapp index` again")
-    return generation
-
-
-def open_index(index_dir: str | os.PathLike, generation: str | None = None) -> whoosh_index.Index:
-    """Open a generation of the index in ``index_dir`` for reading.
-
-    :param generation: the generation folder to open, as :func:`current_generation` named
-        it; default: the current one.
-    :raises IndexNotFound: no index has been built there yet.
-    """
-    return _storage(Path(index_dir) / (generation or current_generation(index_dir))).open_index()
 
 
 @contextmanager
@@ -396,27 +368,25 @@ def _writable_index(index_dir: Path, generation: str | None):
         for leftover in (index_dir / generation).glob("*.tmp"):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
-        yield _storage(index_dir / generation).open_index()
+        yield storage(index_dir / generation).open_index()
         return
     prefix = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-"
     generation_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=index_dir))
     generation_dir.chmod(0o755)  # mkdtemp makes it private; readers may be other users
     try:
-        yield _storage(generation_dir).create_index(build_schema())
+        yield storage(generation_dir).create_index(build_schema())
     except BaseException:
         shutil.rmtree(generation_dir, ignore_errors=True)
         raise
 
 
-def _storage(folder: Path) -> FileStorage:
-    """Return the Whoosh storage of a generation folder, without memory maps.
-
-    In Whoosh-Reloaded 2.7.5 a memory-mapped compound segment is copied into a ``BytesIO``
-    on every open (``CompoundStorage`` → ``BufferFile``): a full copy of the index per
-    searcher (1.2 s at 10,000 documents). Plain file reads avoid the copy and made the query
-    mix 12× faster (BENCHMARKS.md, item 1). Searchers then hold open files: close them.
-    """
-    return FileStorage(str(folder), supports_mmap=False)
+def _save_facet_table(ix) -> None:
+    """Save the facet table of the new commit beside it; searchers build it themselves when
+    it is missing, so a failure here (disk full) costs speed, not the run."""
+    try:
+        save_for_index(ix)
+    except OSError:
+        pass
 
 
 def _committed_files(searcher) -> dict[str, str]:
@@ -451,30 +421,6 @@ def _file_hash(path: Path) -> str:
 
 def _is_under(abspath: str, roots: list[str]) -> bool:
     return any(abspath == root or abspath.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
-
-
-def _make_current(index_dir: Path, generation_folder: str) -> None:
-    """Point CURRENT at the generation atomically; keep the previous one, delete older ones."""
-    generation = Path(generation_folder).name
-    try:
-        previous = current_generation(index_dir)
-    except IndexNotFound:
-        previous = None
-    pending = index_dir / f"{CURRENT_FILE}.{os.getpid()}.tmp"
-    with open(pending, "w", encoding="utf-8") as out:
-        out.write(generation + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(pending, index_dir / CURRENT_FILE)
-    _remove_stale_generations(index_dir, keep={generation, previous})
-
-
-def _remove_stale_generations(index_dir: Path, keep: set[str | None]) -> None:
-    """Delete generation folders other than ``keep``: older ones, and the half-built
-    remains of rebuilds that were killed before they were made current."""
-    for entry in index_dir.iterdir():
-        if entry.name.startswith(GENERATION_PREFIX) and entry.name not in keep:
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 @contextmanager

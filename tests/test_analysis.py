@@ -163,3 +163,36 @@ def test_user_dictionary_words_may_contain_spaces(tmp_path):
     path = tmp_path / "dict.txt"
     path.write_text("天网 2024 10 nz\n網上情緣 5\n", encoding="utf-8")
     assert read_user_dictionary(path) == [("天网 2024", 10), ("网上情缘", 5)]
+
+
+def test_ngrams_index_a_character_alone_only_where_a_run_starts_or_ends():
+    # “断卡”行动 is one run (quotes are transparent); 25.8万起 is a number, then a run 万起.
+    grams = [text for text, *_ in index_tokens(NgramTokenizer(), "推进“断卡”行动，25.8万起")]
+    assert grams == ["推进", "推", "进断", "断卡", "卡行", "行动", "动",
+                     "25.8", "万起", "万", "起"]
+
+
+@pytest.mark.parametrize(
+    "q, text",
+    [
+        ("骗", "电信诈骗犯罪"),  # one character in the middle of a run: a prefix query
+        ("25.8万", "破获案件25.8万起"),  # the unit starts the run 万起
+        ("第3天", "第3天内抓获"),  # 天 starts the run 天内抓获
+        ("APP诈", "APP诈骗"),
+    ],
+)
+def test_phrases_ending_inside_a_run_still_match(tmp_path, q, text):
+    from searchapp.document import Document
+    from searchapp.generations import open_index
+    from searchapp.indexer import index_documents
+    from searchapp.search import SearchRequest
+    from searchapp.search import search
+
+    document = Document(
+        id="d1", path="d1.txt", title="通报", date=None, year=None, date_source=None,
+        source="", feed="", origin="", url="", operations=(), body=text,
+    )
+    index_documents([document], tmp_path)
+    with open_index(tmp_path).searcher() as searcher:
+        results = search(searcher, SearchRequest(q=f'"{q}"'))
+    assert results.total == 1, results.parsed

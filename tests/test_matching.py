@@ -161,3 +161,51 @@ def test_facet_table_is_built_once_per_searcher(seed_index_dir):
         table = FacetTable.for_searcher(searcher)
         assert table.size == searcher.doc_count_all()
         assert set(table.values["year"]) >= {"2022"}
+
+
+def _same_table(a: FacetTable, b: FacetTable) -> bool:
+    import numpy as np
+
+    return (
+        all(np.array_equal(getattr(a, name), getattr(b, name)) for name in FacetTable._ARRAYS)
+        and a.values == b.values
+        and all(np.array_equal(a.codes[f], b.codes[f]) for f in a.codes)
+        and a.operation_docs.keys() == b.operation_docs.keys()
+        and all(np.array_equal(a.operation_docs[k], b.operation_docs[k]) for k in a.operation_docs)
+    )
+
+
+def test_the_indexer_saves_the_facet_table_and_searchers_load_it(corpus_sample_index_dir):
+    from searchapp.generations import current_generation
+
+    folder = corpus_sample_index_dir / current_generation(corpus_sample_index_dir)
+    saved = list(folder.glob("facets-*.npz"))
+    assert len(saved) == 1
+    with open_index(corpus_sample_index_dir).searcher() as searcher:
+        assert saved[0].name == f"facets-{searcher.reader().generation()}.npz"
+        loaded = FacetTable.for_searcher(searcher)
+        built = FacetTable(searcher.reader())
+    assert _same_table(loaded, built)
+    assert loaded.operation_docs  # the sample has operations, so the check above is real
+
+
+def test_a_table_saved_for_another_commit_is_not_used(tmp_path, seeds_dir):
+    import shutil
+
+    from searchapp.generations import current_generation
+    from searchapp.indexer import index_paths
+
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, folder)
+    index_dir = tmp_path / "index"
+    index_paths([folder], index_dir)
+    (folder / sorted(p.name for p in folder.iterdir())[0]).unlink()
+    index_paths([folder], index_dir)  # a second commit: one document fewer
+    generation_dir = index_dir / current_generation(index_dir)
+    saved = sorted(generation_dir.glob("facets-*.npz"))
+    assert [p.name for p in saved] == ["facets-2.npz"]  # the first commit's table is gone
+    saved[0].rename(generation_dir / "facets-1.npz")  # pretend only an old one exists
+    with open_index(index_dir).searcher() as searcher:
+        table = FacetTable.for_searcher(searcher)
+        assert _same_table(table, FacetTable(searcher.reader()))
+        assert len(table.all_docnums()) == 4

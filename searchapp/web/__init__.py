@@ -20,9 +20,9 @@ from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
-from searchapp.indexer import IndexNotFound
-from searchapp.indexer import current_generation
-from searchapp.indexer import open_index
+from searchapp.generations import IndexNotFound
+from searchapp.generations import current_generation
+from searchapp.generations import open_index
 from searchapp.search import QueryError
 
 if TYPE_CHECKING:
