@@ -348,6 +348,9 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
         report = _build_index([seeds], index_dir, rebuild=False, quiet=True)
         click.echo(f"Indexed {report.documents} documents.")
     app = create_app({"INDEX_DIR": str(index_dir)})
+    from searchapp.analysis import warm_up
+
+    warm_up()  # so that the first request is no slower than the others
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="searchapp")
 
