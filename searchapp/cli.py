@@ -350,7 +350,12 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
     app = create_app({"INDEX_DIR": str(index_dir)})
     from searchapp.analysis import warm_up
 
-    warm_up()  # so that the first request is no slower than the others
+    # So that the first request is no slower than the others: jieba's dictionary, OpenCC,
+    # the templates and the code paths of a search, loaded before the port opens.
+    warm_up()
+    with app.test_client() as client:
+        for path in ("/?q=诈骗", "/api/search?q=诈骗"):
+            client.get(path)
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="searchapp")
 
