@@ -45,6 +45,10 @@ class DocnumMatcher:
         self.searcher = searcher
         self.leaves = searcher.leaf_searchers()
         self.size = searcher.doc_count_all()
+        # A query repeats terms and phrases (each field, each lexicon alternative): read
+        # each posting list and check each phrase once per query.
+        self._terms: dict[tuple, np.ndarray] = {}
+        self._phrases: dict[tuple, np.ndarray] = {}
 
     def docs(self, node: query.Query) -> np.ndarray:
         if isinstance(node, query.Term):
@@ -100,6 +104,12 @@ class DocnumMatcher:
 
     def term(self, fieldname: str, text) -> np.ndarray:
         """All document numbers of one term, read a posting block at a time."""
+        key = (fieldname, text)
+        if key not in self._terms:
+            self._terms[key] = self._read_term(fieldname, text)
+        return self._terms[key]
+
+    def _read_term(self, fieldname: str, text) -> np.ndarray:
         pieces = []
         for subsearcher, offset in self.leaves:
             reader = subsearcher.reader()
@@ -113,6 +123,16 @@ class DocnumMatcher:
 
     def phrase(self, node: query.Phrase, exclude: np.ndarray = _EMPTY) -> np.ndarray:
         """Documents holding the phrase; those in ``exclude`` are not checked (nor returned)."""
+        key = (node.fieldname, tuple(node.words))
+        if key in self._phrases:
+            found = self._phrases[key]
+            return np.setdiff1d(found, exclude, assume_unique=True) if len(exclude) else found
+        found = self._check_phrase(node, exclude)
+        if not len(exclude):
+            self._phrases[key] = found
+        return found
+
+    def _check_phrase(self, node: query.Phrase, exclude: np.ndarray) -> np.ndarray:
         candidates = self.intersection([query.Term(node.fieldname, word) for word in node.words])
         if len(exclude):
             candidates = np.setdiff1d(candidates, exclude, assume_unique=True)

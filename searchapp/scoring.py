@@ -2,14 +2,14 @@
 
 Whoosh scores a query one matching document at a time in Python, reading each document's
 field length through a file read; a word in half of 100,000 documents costs about a second.
-:func:`top_documents` computes the same scores (Whoosh's ``BM25F`` formula, with its
+:func:`score_all` computes the same scores (Whoosh's ``BM25F`` formula, with its
 idf, average field lengths, byte-quantized document lengths, posting weights and query
 boosts) for all matching documents with array operations, then takes the best.
 
-Supported query nodes: terms, ``And``, ``Or``, ``AndNot``, ``AndMaybe``, wrappers (such as
-lexicon expansions), phrases, and constant-score multi-term queries (a single Han character).
-Anything else (a ``NOT`` on its own, ``date:`` ranges, wildcard queries that are scored)
-makes :func:`top_documents` return ``None``, and the caller lets Whoosh score. The test suite
+Supported query nodes: terms, ``And``, ``Or``, ``Not``, ``AndNot``, ``AndMaybe``, wrappers
+(such as lexicon expansions), phrases, and constant-score multi-term queries on unscored
+fields (``date:`` ranges). Anything else (a single Han character, a prefix over bigrams)
+makes :func:`score_all` return ``None``, and the caller lets Whoosh score. The test suite
 checks that every score equals Whoosh's own on real documents.
 """
 
@@ -41,19 +41,21 @@ class Unsupported(Exception):
     """The query holds a node this module does not score; let Whoosh score it."""
 
 
-def top_documents(searcher, q: query.Query, allowed: np.ndarray, limit: int):
-    """Return the best ``limit`` of the ``allowed`` documents for ``q`` as ``[(docnum,
-    score), ...]``, best first, ties by document number; ``None`` when ``q`` holds a node
-    that is not supported here (see the module's documentation).
-
-    :param allowed: sorted document numbers that may be returned (the filters' result).
-    """
+def score_all(searcher, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return every document matching ``q`` with its score: ``(docnums, scores)``, docnums
+    ascending (int64, deleted documents included), scores float64; ``None`` when ``q``
+    holds a node that is not supported here (see the module's documentation)."""
     if not isinstance(searcher.weighting, scoring.BM25F):
         return None
     try:
-        docs, scores = _Scorer(searcher).score(q)
+        return _Scorer(searcher).score(q)
     except Unsupported:
         return None
+
+
+def best(docs: np.ndarray, scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """Return the best ``limit`` of ``docs`` that are in ``allowed`` (sorted) as
+    ``[(docnum, score), ...]``, best first, ties by document number."""
     keep = np.isin(docs, allowed, assume_unique=True)
     docs, scores = docs[keep], scores[keep]
     order = np.lexsort((docs, -scores))[:limit]
@@ -74,12 +76,18 @@ class _Scorer:
         self.searcher = searcher
         self.weighting = searcher.weighting
         self.matcher = DocnumMatcher(searcher)
+        self._terms: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # (field, text, boost)
 
     def score(self, node: query.Query) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(node, query.Term):
             return self.term(node.fieldname, node.text, node.boost)
         if isinstance(node, query.And):
             return self.intersection([self.score(child) for child in node.children()], node.boost)
+        if isinstance(node, query.Not):
+            # Whoosh's InverseMatcher: every document the child does not match, scoring 1.0
+            # (so "a AND NOT b" scores a + 1).
+            docs = self.matcher.docs(node)
+            return docs, np.ones(len(docs))
         if isinstance(node, query.Or) and not getattr(node, "minmatch", 0) and not node.scale:
             return self.union([self.score(child) for child in node.children()], node.boost)
         if isinstance(node, query.AndNot):
@@ -110,6 +118,12 @@ class _Scorer:
         return docs, np.full(len(docs), float(node.boost))
 
     def term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        key = (fieldname, text, boost)
+        if key not in self._terms:
+            self._terms[key] = self._score_term(fieldname, text, boost)
+        return self._terms[key]
+
+    def _score_term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         pieces = []
         for subsearcher, offset in self.matcher.leaves:
             docs, weights = _term_postings(subsearcher.reader(), fieldname, text)

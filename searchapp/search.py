@@ -43,7 +43,8 @@ from searchapp.document import Copy
 from searchapp.facets import FacetTable
 from searchapp.matching import matching_docnums
 from searchapp.matching import near_docnums
-from searchapp.scoring import top_documents
+from searchapp.scoring import best
+from searchapp.scoring import score_all
 from searchapp.document import Document
 from searchapp.schema import FACET_FIELDS
 from searchapp.schema import SEARCH_FIELDS
@@ -592,15 +593,23 @@ def _run(searcher: Searcher, request: SearchRequest, q: str) -> SearchResults:
     parsed = parse_query(q, searcher.schema, request.title_only, request.expand)
     table = FacetTable.for_searcher(searcher)
     core, bonus = (parsed.a, parsed.b) if isinstance(parsed, WithAdjacencyBonus) else (parsed, None)
-    matched = table.all_docnums() if isinstance(core, query.Every) else matching_docnums(searcher, core)
-    allowed, counts = table.select(matched, request.filters())
     sort = request.sort
     if sort == "relevance" and not q.strip():
         sort = "date"  # nothing to rank by: list every document newest first
+    # A relevance search scores every match once (the scores' documents are the matches);
+    # otherwise, or when the scorer cannot take the query, the matches are found unscored.
+    scored = score_all(searcher, core) if sort == "relevance" else None
+    if scored is not None:
+        matched = scored[0]
+    elif isinstance(core, query.Every):
+        matched = table.all_docnums()
+    else:
+        matched = matching_docnums(searcher, core)
+    allowed, counts = table.select(matched, request.filters())
     offset = (request.page - 1) * request.per_page
     end = offset + request.per_page
     if sort == "relevance":
-        ranked = _rank(searcher, core, bonus, allowed, limit=end)[offset:end]
+        ranked = _rank(searcher, core, bonus, allowed, limit=end, scored=scored)[offset:end]
     else:
         ranked = [(int(d), None) for d in table.by_date(allowed, newest_first=sort == "date")[offset:end]]
     needles = query_needles(parsed)
@@ -621,10 +630,14 @@ def _run(searcher: Searcher, request: SearchRequest, q: str) -> SearchResults:
 
 
 def _rank(
-    searcher: Searcher, core: query.Query, bonus: query.Query | None, allowed, limit: int
+    searcher: Searcher, core: query.Query, bonus: query.Query | None, allowed, limit: int,
+    scored=None,
 ) -> list[tuple[int, float]]:
     """Return the best ``limit`` of the ``allowed`` document numbers for ``core``, as
     ``(docnum, score)`` best first (BM25F; ties by document number).
+
+    :param scored: ``core``'s ``(docnums, scores)`` from :func:`searchapp.scoring.score_all`;
+        ``None``: Whoosh scores (a query node the array scorer does not handle).
 
     With a ``bonus`` query, at least the best :data:`RESCORE_WINDOW` documents are scored
     for it too and re-ordered by the sum, like the ``AndMaybe`` it stands for.
@@ -632,8 +645,9 @@ def _rank(
     if not len(allowed):
         return []  # (an empty filter set would mean "no filter" to Whoosh)
     window = max(limit, RESCORE_WINDOW) if bonus is not None else limit
-    ranked = top_documents(searcher, core, allowed, window)
-    if ranked is None:  # a query node the array scorer does not handle: Whoosh scores it
+    if scored is not None:
+        ranked = best(*scored, allowed, window)
+    else:
         results = searcher.search(core, limit=window, filter=set(allowed.tolist()), terms=False)
         ranked = [(docnum, score) for score, docnum in results.top_n]
     if bonus is not None:
