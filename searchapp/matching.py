@@ -199,13 +199,20 @@ def near_docnums(searcher, parts: list[query.Query], slop: int, docnums: list[in
             for spans in spans_per_part[1:]:
                 if not ends:
                     break
+                previous = sorted(ends)
                 ends = {
                     end for start, end in spans.get(docnum, ())
-                    if any(1 <= start - previous <= slop for previous in ends)
+                    if _any_within(previous, start - slop, start - 1)
                 }
             if ends:
                 found.add(docnum + offset)
     return found
+
+
+def _any_within(values: list[int], low: int, high: int) -> bool:
+    """Whether the sorted ``values`` hold one in ``[low, high]``."""
+    index = bisect.bisect_left(values, low)
+    return index < len(values) and values[index] <= high
 
 
 def _spans(reader, part: query.Query, docnums: list[int]) -> dict[int, list[tuple[int, int]]]:
