@@ -16,13 +16,17 @@ the result of a term; :class:`searchapp.facets.FacetTable` drops them with the d
 from __future__ import annotations
 
 import bisect
+import pickle
+from itertools import accumulate
 from functools import reduce
 
 import numpy as np
+from whoosh import formats
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import wrappers
 from whoosh.query.wrappers import WrappingQuery
+from whoosh.system import _INT_SIZE
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -209,6 +213,14 @@ def near_docnums(searcher, parts: list[query.Query], slop: int, docnums: list[in
     return found
 
 
+def _decode_positions(value: bytes) -> list[int]:
+    """``Positions.decode_positions`` of Whoosh 2.7 (a count, then the pickled list of
+    position deltas), with the running sum in C (``accumulate``) instead of a Python loop."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[_INT_SIZE:])))
+
+
 def _any_within(values: list[int], low: int, high: int) -> bool:
     """Whether the sorted ``values`` hold one in ``[low, high]``."""
     index = bisect.bisect_left(values, low)
@@ -281,7 +293,7 @@ def _positions(matcher, docnums: list[int]) -> dict[int, list[int]]:
             if matcher.is_active() and matcher.id() == docnum:
                 found[docnum] = matcher.value_as("positions")
         return found
-    decode = matcher.format.decode_positions
+    decode = _decode_positions if type(matcher.format) is formats.Positions else matcher.format.decode_positions
     j = 0
     while j < len(docnums) and matcher.is_active():
         target = docnums[j]
