@@ -337,6 +337,7 @@ def _phases(index_dir: str, spec: dict) -> dict:
     from searchapp.facets import FacetTable
     from searchapp.generations import open_index
     from searchapp.matching import matching_docnums
+    from searchapp.scoring import score_all
 
     searcher = open_index(index_dir).searcher()
     request = _spec_request(spec)
@@ -353,12 +354,18 @@ def _phases(index_dir: str, spec: dict) -> dict:
         parsed = clock("parse", core.parse_query, request.q, searcher.schema)
         bonus = parsed.b if isinstance(parsed, core.WithAdjacencyBonus) else None
         q = parsed.a if bonus is not None else parsed
-        matched = clock("match (arrays)", lambda: table.all_docnums() if isinstance(
-            q, whoosh_query.Every) else matching_docnums(searcher, q))
+        relevance = request.sort == "relevance" and request.q.strip()
+        scored = clock("score every match (arrays)", score_all, searcher, q) if relevance else None
+        if scored is not None:
+            matched = scored[0]
+        else:
+            matched = clock("match (arrays)", lambda: table.all_docnums() if isinstance(
+                q, whoosh_query.Every) else matching_docnums(searcher, q))
         allowed, _counts = clock("filters + facet counts", table.select, matched, request.filters())
         end = request.page * request.per_page
-        if request.sort == "relevance" and request.q.strip():
-            ranked = clock("rank (BM25F + bonus)", core._rank, searcher, q, bonus, allowed, end)
+        if relevance:
+            ranked = clock("top + adjacency bonus", core._rank, searcher, q, bonus, allowed, end,
+                           scored)
         else:
             ranked = clock("date sort", lambda: [(int(d), None) for d in table.by_date(
                 allowed, newest_first=request.sort != "date_asc")[:end]])

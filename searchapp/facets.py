@@ -100,11 +100,18 @@ class FacetTable:
         if table is None:
             with _table_lock:
                 table = getattr(searcher, "_searchapp_facet_table", None)
+                key = commit_key(searcher)
+                if table is None and key is not None:
+                    table = _recent_tables.get(key)
                 if table is None:
                     table = _load_saved(searcher)
                     if table is None:
                         table = cls(searcher.reader())
-                    searcher._searchapp_facet_table = table
+                    if key is not None:  # shared by every searcher of this commit
+                        _recent_tables[key] = table
+                        while len(_recent_tables) > _RECENT_COMMITS:
+                            _recent_tables.pop(next(iter(_recent_tables)))
+                searcher._searchapp_facet_table = table
         return table
 
     def save(self, path: Path) -> None:
@@ -250,15 +257,28 @@ def save_for_index(ix) -> None:
 
 
 _SAVED_PREFIX = "facets-"
+#: Tables of the most recent commits, shared by the searchers of each (one per web thread).
+_RECENT_COMMITS = 4
+_recent_tables: dict[tuple[str, int], FacetTable] = {}
+
+
+def commit_key(searcher) -> tuple[str, int] | None:
+    """``(index folder, commit generation)`` of a searcher: searchers with the same key see
+    the same documents under the same numbers. ``None`` when it cannot be told."""
+    storage = getattr(getattr(searcher, "_ix", None), "storage", None)
+    folder = getattr(storage, "folder", None)
+    generation = searcher.reader().generation()
+    if folder is None or generation is None:
+        return None
+    return (str(folder), generation)
 
 
 def _load_saved(searcher) -> FacetTable | None:
     """The table saved for this searcher's commit, or ``None`` (none saved, or unreadable)."""
-    folder = getattr(getattr(searcher, "_ix", None), "storage", None)
-    folder = getattr(folder, "folder", None)
-    generation = searcher.reader().generation()
-    if folder is None or generation is None:
+    key = commit_key(searcher)
+    if key is None:
         return None
+    folder, generation = key
     try:
         table = FacetTable.load(Path(folder) / f"{_SAVED_PREFIX}{generation}.npz")
     except (OSError, ValueError, KeyError):

@@ -28,6 +28,7 @@ from whoosh.query.wrappers import WrappingQuery
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.matching import block_ids
+from searchapp.facets import commit_key
 from searchapp.matching import DocnumMatcher
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
@@ -232,7 +233,13 @@ def field_lengths(searcher, fieldname: str) -> np.ndarray:
     by document number), read once per searcher from the segments' length columns."""
     cache = getattr(searcher, "_searchapp_field_lengths", None)
     if cache is None:
-        cache = searcher._searchapp_field_lengths = {}
+        # Shared by every searcher of the same commit (one per web thread).
+        key = commit_key(searcher)
+        with _lengths_lock:
+            cache = _recent_lengths.setdefault(key, {}) if key is not None else {}
+            while len(_recent_lengths) > 4:
+                _recent_lengths.pop(next(iter(_recent_lengths)))
+        searcher._searchapp_field_lengths = cache
     if fieldname not in cache:
         with _lengths_lock:
             if fieldname not in cache:
@@ -241,6 +248,9 @@ def field_lengths(searcher, fieldname: str) -> np.ndarray:
                     pieces.append(_segment_lengths(subsearcher.reader(), fieldname))
                 cache[fieldname] = np.concatenate(pieces) if pieces else _EMPTY_SCORES
     return cache[fieldname]
+
+
+_recent_lengths: dict[tuple[str, int], dict[str, np.ndarray]] = {}
 
 
 def _segment_lengths(reader, fieldname: str) -> np.ndarray:
