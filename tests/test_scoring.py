@@ -18,8 +18,8 @@ from searchapp.search import WithAdjacencyBonus
 from searchapp.search import parse_query
 from searchapp.search import score_documents
 from searchapp.search import search
-from tests.test_matching import QUERIES
-from tests.test_matching import _core
+from query_shapes import QUERIES
+from query_shapes import core_query as _core
 
 #: Queries Whoosh scores itself (the array scorer says so): a single Han character (a
 #: prefix over bigrams, which Whoosh scores segment by segment).
