@@ -455,22 +455,35 @@ def _indexing_figures(answer: dict, meta: dict, index_dir: Path) -> dict:
     return answer
 
 
-def measure_queries(size: int, passes: int, log) -> dict:
-    return _measure_engines(size, passes, QUERY_ENGINES, log)
+def measure_queries(size: int, passes: int, log, runs: int = 1) -> dict:
+    return _measure_engines(size, passes, QUERY_ENGINES, log, runs)
 
 
-def _measure_engines(size: int, passes: int, engines, log) -> dict:
+def _measure_engines(size: int, passes: int, engines, log, runs: int = 1) -> dict:
+    """Measure the query mix ``runs`` times per engine, alternating the engines (each run a
+    fresh process); every query's warm time is its median over all warm passes of all runs,
+    its cold time the median of its first runs."""
     indexes = corpus.bench_dir() / "indexes"
+    answers: dict[str, list[dict]] = {engine: [] for engine in engines}
+    for run in range(runs):
+        for engine in engines:
+            log(f"  queries {engine} (run {run + 1}/{runs}): cold pass + {passes} warm passes … "
+                f"(load {load_average()})")
+            answer = run_child("_queries", engine, str(indexes / f"{engine}-{size}"), str(passes))
+            answer["load"] = load_average()
+            answers[engine].append(answer)
     result = {}
-    for engine in engines:
-        log(f"  queries {engine}: cold pass + {passes} warm passes … (load {load_average()})")
-        answer = run_child("_queries", engine, str(indexes / f"{engine}-{size}"), str(passes))
+    for engine, runs_of_engine in answers.items():
+        answer = dict(runs_of_engine[0])
+        answer["warm_ms"] = [passes_ms for a in runs_of_engine for passes_ms in a["warm_ms"]]
+        answer["cold_ms"] = [statistics.median(ms) for ms in zip(*(a["cold_ms"] for a in runs_of_engine))]
+        answer["runs"] = len(runs_of_engine)
+        answer["load"] = ", ".join(a["load"] for a in runs_of_engine)
         per_query = [statistics.median(ms) for ms in zip(*answer["warm_ms"])]
         answer["per_query_warm_ms"] = per_query
         answer["warm"] = latency_summary(per_query)
         answer["cold"] = latency_summary(answer["cold_ms"])
-        answer["load"] = load_average()
-        log(f"    warm p50 {answer['warm']['p50']:.0f} ms, p95 {answer['warm']['p95']:.0f} ms, "
+        log(f"    {engine}: warm p50 {answer['warm']['p50']:.0f} ms, p95 {answer['warm']['p95']:.0f} ms, "
             f"max {answer['warm']['max']:.0f} ms; cold p50 {answer['cold']['p50']:.0f} ms")
         result[engine] = answer
     return result
@@ -757,8 +770,9 @@ def render(results: list[dict]) -> str:
         lines.append(f"| | **ours/stock** | **{ours['p50'] / stock_q['p50']:.2f}×** | "
                      f"**{ours['p95'] / stock_q['p95']:.2f}×** | {ours['p99'] / stock_q['p99']:.2f}× | "
                      f"{ours['max'] / stock_q['max']:.2f}× | | | | | |")
-    passes = ", ".join(f"{r['passes']} at {r['size']:,}" for r in results)
-    lines += ["", f"Milliseconds. Warm: each query's median over its warm passes ({passes}) in one process, "
+    passes = ", ".join(
+        f"{r['passes']} × {r['queries']['ours'].get('runs', 1)} runs at {r['size']:,}" for r in results)
+    lines += ["", f"Milliseconds. Warm: each query's median over its warm passes ({passes}) (passes × fresh processes per engine, the engines alternating), "
               "then percentiles (nearest rank) over the 62 queries; one searcher per process, kept "
               "open as the web app keeps one per thread. Cold: the first run of each "
               "query in a fresh process (index just opened, jieba loaded; OS page cache warm).", ""]
@@ -936,7 +950,7 @@ def benchmark_size(size: int, args) -> dict:
     result["indexing"] = measure_indexing(meta, args.index_runs, log, args.resume, tuple(args.builds))
     if args.build_only:
         return result
-    result["queries"] = measure_queries(size, args.passes, log)
+    result["queries"] = measure_queries(size, args.passes, log, args.query_runs)
     log("  cold CLI …")
     result["cli"] = measure_cli(size)
     result["web"] = measure_web(size, args.web_seconds, args.connections, log)
@@ -960,6 +974,8 @@ def main() -> None:
     parser.add_argument("--index-runs", type=int, default=1,
                         help="indexing runs per size and build; the median is reported")
     parser.add_argument("--passes", type=int, default=5, help="warm passes over the query mix")
+    parser.add_argument("--query-runs", type=int, default=3,
+                        help="fresh processes per engine for the query mix, alternating engines")
     parser.add_argument("--web-seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--profile-size", type=int, default=None,

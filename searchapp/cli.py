@@ -344,7 +344,7 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
                 f"no index in {index_dir} and no {seeds}/ folder to build one from: "
                 "run `searchapp index PATH` first"
             ) from None
-        click.echo(f"No index in {index_dir} yet: indexing {seeds}/ first.")
+        click.echo(f"No index in {str(index_dir).rstrip('/')}/ yet: indexing {seeds}/ first.")
         report = _build_index([seeds], index_dir, rebuild=False, quiet=True)
         click.echo(f"Indexed {report.documents} documents.")
     app = create_app({"INDEX_DIR": str(index_dir)})

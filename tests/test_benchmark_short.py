@@ -24,7 +24,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 def test_the_short_benchmark_runs_end_to_end(tmp_path):
     env = {**os.environ, "SEARCHAPP_BENCH_DIR": str(tmp_path), "PYTHONWARNINGS": "ignore"}
     run = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "300", "--passes", "1",
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "300", "--passes", "1", "--query-runs", "1",
          "--web-seconds", "1", "--connections", "2", "--no-report"],
         env=env, capture_output=True, text=True, timeout=900,
     )
