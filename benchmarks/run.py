@@ -772,7 +772,7 @@ def render(results: list[dict]) -> str:
                      f"{ours['max'] / stock_q['max']:.2f}× | | | | | |")
     passes = ", ".join(
         f"{r['passes']} × {r['queries']['ours'].get('runs', 1)} runs at {r['size']:,}" for r in results)
-    lines += ["", f"Milliseconds. Warm: each query's median over its warm passes ({passes}) (passes × fresh processes per engine, the engines alternating), "
+    lines += ["", f"Milliseconds. Warm: each query's median over its warm passes ({passes}; each run a fresh process, the engines alternating), "
               "then percentiles (nearest rank) over the 62 queries; one searcher per process, kept "
               "open as the web app keeps one per thread. Cold: the first run of each "
               "query in a fresh process (index just opened, jieba loaded; OS page cache warm).", ""]
