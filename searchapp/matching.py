@@ -29,6 +29,7 @@ from whoosh.query.wrappers import WrappingQuery
 from whoosh.system import _INT_SIZE
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
 
 
 def matching_docnums(searcher, q: query.Query) -> np.ndarray:
@@ -116,13 +117,9 @@ class DocnumMatcher:
     def _read_term(self, fieldname: str, text) -> np.ndarray:
         pieces = []
         for subsearcher, offset in self.leaves:
-            reader = subsearcher.reader()
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-            while isinstance(matcher, wrappers.FilterMatcher):  # deletions: dropped later
-                matcher = matcher.child
-            pieces.append(_leaf_ids(matcher) + offset)
+            ids, _weights = segment_postings(subsearcher.reader(), fieldname, text)
+            if len(ids):
+                pieces.append(ids + offset)
         return _union(pieces) if len(pieces) != 1 else pieces[0]
 
     def phrase(self, node: query.Phrase, exclude: np.ndarray = _EMPTY) -> np.ndarray:
@@ -148,23 +145,8 @@ class DocnumMatcher:
             local = (candidates[in_leaf] - offset).tolist()
             if not local:
                 continue
-            reader = subsearcher.reader()
-            per_word = []
-            for word in node.words:
-                matcher = reader.postings(node.fieldname, word)
-                while isinstance(matcher, wrappers.FilterMatcher):
-                    matcher = matcher.child
-                per_word.append(_positions(matcher, local))
-            for docnum in local:
-                # Start positions where word k stands at start + k, for every word.
-                starts = set(per_word[0].get(docnum, ()))
-                for k, positions in enumerate(per_word[1:], start=1):
-                    if not starts:
-                        break
-                    starts.intersection_update(p - k for p in positions.get(docnum, ()))
-                if starts:
-                    found.append(docnum + offset)
-        return np.asarray(found, dtype=np.int64)
+            found += [docnum + offset for docnum in _spans(subsearcher.reader(), node, local)]
+        return np.asarray(sorted(found), dtype=np.int64)
 
     def whoosh(self, node: query.Query) -> np.ndarray:
         return np.fromiter(self.searcher.docs_for_query(node), dtype=np.int64)
@@ -175,10 +157,7 @@ class DocnumMatcher:
         for subsearcher, offset in self.leaves:
             reader = subsearcher.reader()
             for btext in node._btexts(reader):
-                matcher = reader.postings(node.fieldname, btext)
-                while isinstance(matcher, wrappers.FilterMatcher):
-                    matcher = matcher.child
-                pieces.append(_leaf_ids(matcher) + offset)
+                pieces.append(segment_postings(reader, node.fieldname, btext)[0] + offset)
         return _union(pieces)
 
 
@@ -237,14 +216,13 @@ def _spans(reader, part: query.Query, docnums: list[int]) -> dict[int, list[tupl
         raise TypeError(f"cannot find spans of {type(part).__name__}")
     per_word = []
     for word in words:
-        if (part.fieldname, word) not in reader:
+        matcher = _segment_matcher(reader, part.fieldname, word)
+        if matcher is None:
             return {}
-        matcher = reader.postings(part.fieldname, word)
-        while isinstance(matcher, wrappers.FilterMatcher):
-            matcher = matcher.child
         per_word.append(_positions(matcher, docnums))
     spans = {}
     for docnum in docnums:
+        # Start positions where word k stands at start + k, for every word.
         starts = set(per_word[0].get(docnum, ()))
         for k, positions in enumerate(per_word[1:], start=1):
             if not starts:
@@ -255,20 +233,52 @@ def _spans(reader, part: query.Query, docnums: list[int]) -> dict[int, list[tupl
     return spans
 
 
-def _leaf_ids(matcher) -> np.ndarray:
-    """The document numbers of a leaf matcher from its current position to its end.
+def segment_postings(reader, fieldname: str, text, weights: bool = False):
+    """Return ``(document numbers, posting weights)`` of one term in one segment, as arrays
+    (``weights`` is ``None`` unless asked for); empty when the term is absent.
 
     A Whoosh 3 posting list is read a block (up to 128 postings) at a time, its
     delta-coded document numbers decoded with ``cumsum`` (Whoosh decodes them one by one).
     Other matchers (a term's few postings kept inline in the term table) are walked.
+    Deleted documents are included: callers drop them (:class:`searchapp.facets.FacetTable`).
     """
+    matcher = _segment_matcher(reader, fieldname, text)
+    if matcher is None:
+        return _EMPTY, (_EMPTY_WEIGHTS if weights else None)
     if not isinstance(matcher, W3LeafMatcher):
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    blocks = []
+        ids, found_weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            found_weights.append(matcher.weight())
+            matcher.next()
+        return (np.asarray(ids, dtype=np.int64),
+                np.asarray(found_weights, dtype=np.float64) if weights else None)
+    id_blocks, weight_blocks = [], []
     while matcher.is_active():
-        blocks.append(block_ids(matcher)[matcher._i :])
+        ids = block_ids(matcher)
+        id_blocks.append(ids)
+        if weights:
+            raw = matcher._data[1]  # None: all 1.0; a float: all the same
+            weight_blocks.append(
+                np.full(len(ids), 1.0 if raw is None else raw)
+                if raw is None or isinstance(raw, float)
+                else np.asarray(raw, dtype=np.float64)
+            )
         matcher._next_block()
-    return np.concatenate(blocks) if blocks else _EMPTY
+    if not id_blocks:
+        return _EMPTY, (_EMPTY_WEIGHTS if weights else None)
+    return np.concatenate(id_blocks), (np.concatenate(weight_blocks) if weights else None)
+
+
+def _segment_matcher(reader, fieldname: str, text):
+    """The postings matcher of a term in one segment, without Whoosh's deletion filter;
+    ``None`` when the segment does not hold the term."""
+    if (fieldname, text) not in reader:
+        return None
+    matcher = reader.postings(fieldname, text)
+    while isinstance(matcher, wrappers.FilterMatcher):
+        matcher = matcher.child
+    return matcher
 
 
 def block_ids(matcher: W3LeafMatcher) -> np.ndarray:

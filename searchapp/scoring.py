@@ -21,15 +21,13 @@ import numpy as np
 from whoosh import query
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.codec.whoosh3 import _lenfield
-from whoosh.matching import wrappers
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.util.numeric import byte_to_length
 
-from searchapp.matching import block_ids
 from searchapp.facets import commit_key
 from searchapp.matching import DocnumMatcher
+from searchapp.matching import segment_postings
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -127,7 +125,7 @@ class _Scorer:
     def _score_term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         pieces = []
         for subsearcher, offset in self.matcher.leaves:
-            docs, weights = _term_postings(subsearcher.reader(), fieldname, text)
+            docs, weights = segment_postings(subsearcher.reader(), fieldname, text, weights=True)
             if len(docs):
                 pieces.append((docs + offset, weights))
         if not pieces:
@@ -189,43 +187,6 @@ def _aligned(docs: np.ndarray, part_docs: np.ndarray, scores: np.ndarray) -> np.
     present = part_docs[where] == docs
     out[present] = scores[where[present]]
     return out
-
-
-def _term_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers (of this segment) and posting weights of one term."""
-    if (fieldname, text) not in reader:
-        return _EMPTY_DOCS, _EMPTY_SCORES
-    matcher = reader.postings(fieldname, text)
-    while isinstance(matcher, wrappers.FilterMatcher):  # deletions: dropped by the caller
-        matcher = matcher.child
-    return _ids_and_weights(matcher)
-
-
-def _ids_and_weights(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and posting weights of a whole posting list."""
-    if not isinstance(matcher, W3LeafMatcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    id_blocks, weight_blocks = [], []
-    while matcher.is_active():
-        ids = block_ids(matcher)
-        raw = matcher._data[1]
-        if raw is None:
-            weights = np.ones(len(ids))
-        elif isinstance(raw, float):
-            weights = np.full(len(ids), raw)
-        else:
-            weights = np.asarray(raw, dtype=np.float64)
-        id_blocks.append(ids)
-        weight_blocks.append(weights)
-        matcher._next_block()
-    if not id_blocks:
-        return _EMPTY_DOCS, _EMPTY_SCORES
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 def field_lengths(searcher, fieldname: str) -> np.ndarray:
