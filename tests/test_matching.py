@@ -26,18 +26,9 @@ def _whoosh_docnums(searcher, q) -> list[int]:
     return sorted(d for d in set(searcher.docs_for_query(q)) if not reader.is_deleted(d))
 
 
-@pytest.fixture(params=["seeds", "corpus sample"])
-def searcher(request, seed_index_dir):
-    index_dir = (
-        seed_index_dir if request.param == "seeds"
-        else request.getfixturevalue("corpus_sample_index_dir")
-    )
-    with open_index(index_dir).searcher() as searcher:
-        yield searcher
-
-
 @pytest.mark.parametrize("q", QUERIES)
-def test_array_matching_equals_whoosh(searcher, q):
+def test_array_matching_equals_whoosh(seed_or_corpus_searcher, q):
+    searcher = seed_or_corpus_searcher
     core = _core(q, searcher.schema)
     reader = searcher.reader()
     ours = [d for d in matching_docnums(searcher, core).tolist() if not reader.is_deleted(d)]

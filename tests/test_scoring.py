@@ -26,18 +26,9 @@ from query_shapes import core_query as _core
 WHOOSH_SCORED = {"骗", "警"}
 
 
-@pytest.fixture(params=["seeds", "corpus sample"])
-def searcher(request, seed_index_dir):
-    index_dir = (
-        seed_index_dir if request.param == "seeds"
-        else request.getfixturevalue("corpus_sample_index_dir")
-    )
-    with open_index(index_dir).searcher() as searcher:
-        yield searcher
-
-
 @pytest.mark.parametrize("q", QUERIES)
-def test_scores_equal_whoosh(searcher, q):
+def test_scores_equal_whoosh(seed_or_corpus_searcher, q):
+    searcher = seed_or_corpus_searcher
     core = _core(q, searcher.schema)
     if q in WHOOSH_SCORED:
         with pytest.raises(Unsupported):
@@ -52,7 +43,8 @@ def test_scores_equal_whoosh(searcher, q):
 
 
 @pytest.mark.parametrize("q", ["香港 警方", "网络 安全", "新闻 联播", "电信 网络 诈骗", "断卡 行动"])
-def test_adjacency_bonus_equals_whoosh(searcher, q):
+def test_adjacency_bonus_equals_whoosh(seed_or_corpus_searcher, q):
+    searcher = seed_or_corpus_searcher
     parsed = parse_query(q, searcher.schema)
     assert isinstance(parsed, WithAdjacencyBonus)
     window = [docnum for _score, docnum in searcher.search(parsed.a, limit=300, terms=False).top_n]
