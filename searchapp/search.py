@@ -601,10 +601,8 @@ def _run(searcher: Searcher, request: SearchRequest, q: str) -> SearchResults:
     scored = score_all(searcher, core) if sort == "relevance" else None
     if scored is not None:
         matched = scored[0]
-    elif isinstance(core, query.Every):
-        matched = table.all_docnums()
     else:
-        matched = matching_docnums(searcher, core)
+        matched = _unscored_matches(searcher, table, core)
     allowed, counts = table.select(matched, request.filters())
     offset = (request.page - 1) * request.per_page
     end = offset + request.per_page
@@ -930,7 +928,7 @@ def date_histogram(
             key = f"{number // 12:04d}-{number % 12 + 1:02d}"
             buckets.append(DateBucket(key, key[:4], months.get(key, 0)))
         return DateHistogram("month", buckets, undated)
-    years: dict[str, int] = Counter()
+    years: Counter[str] = Counter()
     for month, count in months.items():
         years[month[:4]] += count
     buckets = [
@@ -956,7 +954,13 @@ def count_matches(searcher: Searcher, request: SearchRequest) -> int:
 
 
 def _matching(searcher: Searcher, table: FacetTable, request: SearchRequest):
-    """Return the document numbers matching ``request.q`` (no filters, no scoring)."""
-    parsed = parse_query(request.q, searcher.schema)
+    """Return the document numbers matching ``request.q`` as :func:`search` parses it
+    (title only, expansions), without filters or scoring."""
+    parsed = parse_query(request.q, searcher.schema, request.title_only, request.expand)
     core = parsed.a if isinstance(parsed, WithAdjacencyBonus) else parsed
+    return _unscored_matches(searcher, table, core)
+
+
+def _unscored_matches(searcher: Searcher, table: FacetTable, core: query.Query):
+    """Every searchable document for an empty query, else the array matches of ``core``."""
     return table.all_docnums() if isinstance(core, query.Every) else matching_docnums(searcher, core)

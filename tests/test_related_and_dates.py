@@ -155,3 +155,16 @@ def test_more_like_this_lists_a_reprinted_title_once(tmp_path):
         related = more_like_this(searcher, "a")
         assert [hit.title for hit in related] == ["跑分团伙落网"]
         assert [hit.rank for hit in related] == [1]
+
+
+def test_counts_and_histogram_parse_the_query_as_the_search_does(seed_index_dir):
+    from searchapp.search import search
+
+    # 断卡 stands in the bodies of seeds 001, 003 and 004 and in no title (checked by hand).
+    with open_index(seed_index_dir).searcher() as searcher:
+        everywhere = SearchRequest(q="断卡")
+        titles = SearchRequest(q="断卡", title_only=True)
+        assert count_matches(searcher, everywhere) == search(searcher, everywhere).total == 3
+        assert count_matches(searcher, titles) == search(searcher, titles).total == 0
+        histogram = date_histogram(searcher, titles)
+        assert histogram.buckets == [] and histogram.undated == 0
