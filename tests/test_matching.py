@@ -40,7 +40,7 @@ def test_the_corpus_sample_matches_something_for_most_queries(corpus_sample_inde
     with open_index(corpus_sample_index_dir).searcher() as searcher:
         sizes = {q: len(matching_docnums(searcher, _core(q, searcher.schema))) for q in QUERIES}
         documents = len(FacetTable.for_searcher(searcher).all_docnums())
-    # (Counted by hand on this sample of 562 documents, most of them CCTV news items.)
+    # Relations that must hold whatever the sample (562 documents, most of them CCTV items).
     assert sizes["诈骗"] >= 5 and sizes["骗"] > sizes["诈骗"]
     assert sizes["詐騙"] == sizes["诈骗"] and sizes["電信網絡詐騙"] == sizes["电信网络诈骗"]
     assert sizes['"网络安全"'] > 10 and sizes["新闻联播"] > 100
