@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
@@ -410,6 +411,42 @@ def make_parser(schema, fieldnames: tuple[str, ...] = SEARCH_FIELDS) -> Multifie
     return parser
 
 
+#: Query-syntax characters as a Chinese keyboard types them → the half-width ones the parser
+#: reads: minus, plus, brackets, straight and Chinese double quotes, bar, ideographic space.
+_OPERATOR_CHARACTERS = str.maketrans(
+    {"－": "-", "＋": "+", "（": "(", "）": ")", "＂": '"', "“": '"', "”": '"', "｜": "|",
+     "\u3000": " "}
+)
+#: A word of full-width letters standing where an operator may (ＡＮＤ, ｏｒ, ＮＯＴ).
+_FULL_WIDTH_WORD = re.compile(r"(?<![^\s(])[Ａ-Ｚａ-ｚ]{2,3}(?=[\s)]|$)")
+#: A field name followed by a full-width colon (``source：新浪财经``).
+_FULL_WIDTH_FIELD = re.compile(
+    r"(?<![^\s(-])(title|body|source|origin|operations?|year|date)：", re.IGNORECASE
+)
+
+
+def fold_operators(q: str) -> str:
+    """Return query string ``q`` with its operators written the half-width way.
+
+    Only the query syntax is folded, so that what the parser (:func:`parse_query`), the
+    adjacency bonus and the suggestions (:mod:`searchapp.suggest`) read is the same: the
+    characters of :data:`_OPERATOR_CHARACTERS`, ``ＡＮＤ``/``ＯＲ``/``ＮＯＴ`` standing as words,
+    and the colon after a field name. Words are left as typed; the analyzer folds their
+    width itself. Each character maps to one, so offsets into the result are offsets into ``q``.
+
+    >>> fold_operators("（断卡 ＯＲ 断流）　－赌博 “电信网络诈骗” source：新浪财经 ＧＯＩＰ")
+    '(断卡 OR 断流) -赌博 "电信网络诈骗" source:新浪财经 ＧＯＩＰ'
+    """
+    q = q.translate(_OPERATOR_CHARACTERS)
+    q = _FULL_WIDTH_WORD.sub(_operator_word, q)
+    return _FULL_WIDTH_FIELD.sub(r"\1:", q)
+
+
+def _operator_word(match: re.Match) -> str:
+    half = unicodedata.normalize("NFKC", match.group(0))
+    return half if half.lower() in _OPERATOR_WORDS else match.group(0)
+
+
 #: AND / OR at the start, or AND / OR / NOT at the end of a query: nothing to join, so dropped
 #: rather than searched as the English words (which would narrow the search).
 _DANGLING_OPERATORS = re.compile(
@@ -427,6 +464,8 @@ def parse_query(
     :returns: :class:`whoosh.query.Every` for an empty string. A plain query of several
         words (no operators, fields or quotes) also gets an optional bonus where the words
         stand together in order (:func:`adjacency_bonus`).
+    Operators typed full-width (``－赌博``, ``（断卡 ＯＲ 断流）``, ``“…”``) mean what their
+    half-width forms mean (:func:`fold_operators`; ``q`` is folded before anything reads it).
     An operator with nothing on one side (``断卡 OR``, ``AND 断卡``) is dropped; a lone
     operator word is searched as the word itself; a field name that is not in the schema is
     searched as text.
@@ -435,7 +474,7 @@ def parse_query(
         ``date:`` value is not a date, or the parser fails on it (``NOT NOT 诈骗``); the
         message says what to change.
     """
-    q = _DANGLING_OPERATORS.sub(" ", q)
+    q = _DANGLING_OPERATORS.sub(" ", fold_operators(q))
     if not q.strip():
         return query.Every()
     fieldnames = TITLE_FIELDS if title_only else SEARCH_FIELDS

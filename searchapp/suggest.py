@@ -25,6 +25,7 @@ from searchapp.analysis import get_segmenter
 from searchapp.analysis import normalize
 from searchapp.analysis import read_user_dictionary
 from searchapp.lexicon import lexicon_table
+from searchapp.search import fold_operators
 
 #: Han words of this many characters are compared.
 MIN_TERM_CHARS = 2
@@ -80,10 +81,14 @@ def suggest(searcher: Searcher, q: str, fieldnames=("title", "body")) -> list[Co
     spelled right, however rare (a corpus without 量子 gets no 分子 for it). The first correction replaces every rare term
     by its closest word; the others replace one term by another close word.
 
+    :param q: a query string as typed; its full-width operators are read as the search
+        reads them (:func:`searchapp.search.fold_operators`), and the corrections are
+        written with half-width ones.
     :param fieldnames: the text fields searched (their n-gram siblings are checked).
     :returns: at most :data:`MAX_SUGGESTIONS` corrections, best first; ``[]`` when every
         term is common or nothing close is known.
     """
+    q = fold_operators(q)
     vocabulary = None  # built only when a term is rare
     replacements = []  # (start, end, candidates, missing)
     for match in _QUERY_TERM.finditer(q):

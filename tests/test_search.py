@@ -391,3 +391,70 @@ def test_undecodable_input_is_searched_not_raised(searcher):
 def test_an_unbalanced_quote_does_not_cling_to_expansions(searcher):
     results = search(searcher, SearchRequest(q='"电诈'))
     assert results.expansions and not any('"' in text for text in results.expansions)
+
+
+def _tiny_index(tmp_path, bodies: dict[str, str], operations: dict[str, tuple] = {}):
+    """Index one document per ``{id: body}`` (title 通报) in ``tmp_path``; return the folder."""
+    from searchapp.document import Document
+    from searchapp.indexer import index_documents
+
+    index_documents(
+        [
+            Document(
+                id=doc_id, path=f"{doc_id}.txt", title="通报", date=None, year=None,
+                date_source=None, source="", feed="", origin="", url="",
+                operations=operations.get(doc_id, ()), body=body,
+            )
+            for doc_id, body in bodies.items()
+        ],
+        tmp_path,
+    )
+    return tmp_path
+
+
+def test_full_width_operators_mean_what_the_half_width_ones_mean(tmp_path):
+    # Typed on a Chinese keyboard: U+FF0D minus, U+FF08/U+FF09 brackets, U+FF02 quote,
+    # ＯＲ / ＮＯＴ in full-width letters, Chinese quotes, an ideographic space.
+    index_dir = _tiny_index(tmp_path, {
+        "fraud": "警方破获一起诈骗案，抓获嫌疑人3名。",
+        "both": "警方破获一起诈骗案，同时查处一个赌博窝点。",
+    })
+    with open_index(index_dir).searcher() as own:
+        def found(q):
+            return sorted(hit.id for hit in search(own, SearchRequest(q=q)).hits)
+
+        assert found("诈骗 -赌博") == ["fraud"]
+        assert found("诈骗 －赌博") == ["fraud"]
+        assert found("诈骗　－赌博") == ["fraud"]
+        assert found("诈骗 ＮＯＴ 赌博") == ["fraud"]
+        assert found("（诈骗 －赌博）") == ["fraud"]
+        assert found("诈骗 ＋赌博") == ["both"]
+        assert found("赌博 ＯＲ 嫌疑人") == ["both", "fraud"]
+        assert found("“诈骗案”") == found('"诈骗案"') == ["both", "fraud"]
+        assert found("“案诈骗”") == found("＂案诈骗＂") == []
+        results = search(own, SearchRequest(q="诈骗 －赌博", explain=True))
+        half = search(own, SearchRequest(q="诈骗 -赌博", explain=True))
+        assert results.to_dict()["parsed"] == half.to_dict()["parsed"]
+        assert results.explain == half.explain
+        assert 'NOT (赌博 OR "赌博")' in results.explain
+        assert results.to_dict()["query"] == "诈骗 －赌博"  # shown as typed
+
+
+def test_full_width_brackets_and_or_group_like_half_width_ones_on_the_seeds(searcher):
+    # 断卡 is named by 001, 003, 004; 断流 by 000, 002, 004; 拔钉 by all but 001.
+    assert set(seeds_found(searcher, "(断卡 OR 断流)")) == {"000", "001", "002", "003", "004"}
+    assert seeds_found(searcher, "（断卡 ＯＲ 断流）") == seeds_found(searcher, "(断卡 OR 断流)")
+    assert seeds_found(searcher, "（断卡 ｏｒ 断流） －拔钉") == ["001"]
+    assert seeds_found(searcher, "(断卡 or 断流) -拔钉") == ["001"]
+    assert seeds_found(searcher, "source：光明网") == ["003"]
+    explained = search(searcher, SearchRequest(q="（断卡 ＯＲ 断流）", explain=True)).explain
+    assert explained.startswith('(断卡 OR "断卡" OR 断流 OR "断流")')
+    # A dangling full-width operator is dropped like a half-width one.
+    assert set(seeds_found(searcher, "断卡 ＯＲ")) == {"001", "003", "004"}
+
+
+def test_suggestions_read_full_width_operators(searcher):
+    from searchapp.suggest import suggest
+
+    assert [c.q for c in suggest(searcher, "（杀珠盘 ＯＲ 断流）")][:1] == ["(杀猪盘 OR 断流)"]
+    assert [c.q for c in suggest(searcher, "“杀珠盘”")][:1] == ['"杀猪盘"']
