@@ -11,10 +11,10 @@ so width, case and Traditional forms need no entries of their own.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from searchapp.analysis import JiebaTokenizer
 from searchapp.analysis import normalize
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.txt"
@@ -80,12 +80,10 @@ def _term(text: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def lexicon_table() -> tuple[dict[str, list[Expansion]], re.Pattern | None]:
-    """Return the lexicon (read once) and a pattern finding its one-word keys in text."""
+def lexicon_table() -> tuple[dict[str, list[Expansion]], frozenset[str]]:
+    """Return the lexicon (read once) and its one-word keys (those without a space)."""
     table = read_lexicon()
-    keys = sorted((key for key in table if " " not in key), key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-    return table, pattern
+    return table, frozenset(key for key in table if " " not in key)
 
 
 @dataclass(frozen=True)
@@ -109,25 +107,55 @@ QUOTES = "\"'“”‘’「」『』"
 def expansions(term: str) -> list[ExpandedTerm]:
     """Return the lexicon's alternatives for one whitespace-free query term.
 
-    Keys are found in the normalized term, longest first (反诈APP before 反诈), without
-    overlapping; each key found yields one :class:`ExpandedTerm` per alternative, at most
-    :data:`MAX_EXPANSIONS` in all, in lexicon order.
+    A key counts only as whole query words: found in the normalized term where it starts
+    and ends on boundaries of the term's jieba words (:func:`word_boundaries`), so 骗案 is
+    a key of 一起骗案 (一起 | 骗案) but 诈骗案 is none of 诈骗案件 (诈骗 | 案件). From each
+    boundary the longest key is taken (反诈APP before 反诈), without overlapping; each key
+    found yields one :class:`ExpandedTerm` per alternative, at most :data:`MAX_EXPANSIONS`
+    in all, in lexicon order.
 
     >>> [(e.display, e.parts) for e in expansions("兩卡犯罪")]
     [('电话卡 银行卡犯罪', ('犯罪', '电话卡', '银行卡'))]
+    >>> expansions("诈骗案件")
+    []
 
     :param term: a query term as typed (any width, case or script).
     """
-    table, pattern = lexicon_table()
-    if pattern is None:
+    table, keys = lexicon_table()
+    if not keys:
         return []
     term = term.strip(QUOTES)  # an unbalanced quote stays on the word it touches
     normalized = normalize(term)
+    boundaries = word_boundaries(normalized)
     found = []
-    for match in pattern.finditer(normalized):
-        start, end = match.span()
+    covered = 0  # keys do not overlap: the next one starts at or after this offset
+    for start in boundaries:
+        if start < covered:
+            continue
+        end = next(
+            (end for end in reversed(boundaries) if end > start and normalized[start:end] in keys),
+            None,
+        )
+        if end is None:
+            continue
+        covered = end
         rest = tuple(p for p in (normalized[:start], normalized[end:]) if p.strip())
-        for expansion in table[match.group(0)]:
+        for expansion in table[normalized[start:end]]:
             display = term[:start] + expansion.label + term[end:]
             found.append(ExpandedTerm(display, rest + expansion.alternative))
     return found[:MAX_EXPANSIONS]
+
+
+def word_boundaries(normalized: str) -> list[int]:
+    """Return the offsets where the jieba words of normalized text start or end, ascending.
+
+    The words are those of :func:`searchapp.analysis.query_words` (precise mode; numbers
+    and Latin words whole); characters between them (punctuation) belong to no word.
+
+    >>> word_boundaries("诈骗案件")
+    [0, 2, 4]
+    """
+    edges = set()
+    for _text, _pos, start, end in JiebaTokenizer().tokens(normalized, False):
+        edges.update((start, end))
+    return sorted(edges)

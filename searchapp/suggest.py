@@ -274,7 +274,7 @@ def _vocabulary(searcher: Searcher) -> _Vocabulary:
         for name in reader.field_terms("operations"):
             domain.add(normalize(name))
             frequencies.setdefault(normalize(name), reader.doc_frequency("operations", name))
-    table, _pattern = lexicon_table()
+    table, _keys = lexicon_table()
     domain.update(table)
     domain.update(word for word, _freq in read_user_dictionary(USER_DICT_PATH))
     # Domain words count wherever they occur, not only in titles (a term look-up each).

@@ -458,3 +458,20 @@ def test_suggestions_read_full_width_operators(searcher):
 
     assert [c.q for c in suggest(searcher, "（杀珠盘 ＯＲ 断流）")][:1] == ["(杀猪盘 OR 断流)"]
     assert [c.q for c in suggest(searcher, "“杀珠盘”")][:1] == ['"杀猪盘"']
+
+
+def test_a_synonym_key_inside_a_longer_query_word_is_not_searched(tmp_path):
+    # 诈骗案件 is jieba's 诈骗 | 案件: the lexicon key 诈骗案 ends inside 案件, so its
+    # alternative 骗案 (+ 件) must not be searched; whole-word 骗案 ↔ 诈骗案 still is.
+    index_dir = _tiny_index(tmp_path, {
+        "hk": "一起骗案，相关文件已移交。",
+        "mainland": "警方侦破诈骗案件3起。",
+    })
+    with open_index(index_dir).searcher() as own:
+        results = search(own, SearchRequest(q="诈骗案件"))
+        assert [hit.id for hit in results.hits] == ["mainland"]
+        assert results.expansions == []
+        assert "<mark>诈骗案件</mark>" in str(results.hits[0].snippet)
+        hk = search(own, SearchRequest(q="诈骗案"))
+        assert sorted(hit.id for hit in hk.hits) == ["hk", "mainland"]
+        assert hk.expansions == ["骗案"]
