@@ -91,7 +91,7 @@ def _valid_text(text: str) -> str:
     return _CONTROL_CHARACTERS.sub(" ", text)
 
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class QueryError(ValueError):

@@ -14,16 +14,20 @@ import weakref
 from typing import TYPE_CHECKING
 
 from flask import Flask
+from flask import Request as FlaskRequest
 from flask import current_app
 from flask import g
 from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.utils import cached_property
 
 from searchapp.generations import IndexNotFound
 from searchapp.generations import current_generation
 from searchapp.generations import open_index
 from searchapp.search import QueryError
+from searchapp.web.params import QueryArgs
+from searchapp.web.params import decode_query_string
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -39,6 +43,17 @@ SECURITY_HEADERS = {
     # Links to original articles must not tell their sites what was searched for.
     "Referrer-Policy": "no-referrer",
 }
+
+
+class Request(FlaskRequest):
+    """The app's request: ``args`` is read by :func:`searchapp.web.params.decode_query_string`
+    (UTF-8, else GB18030; control characters as spaces; undecodable values listed, not
+    guessed), so the views, the templates' search box and the JSON API all see the same
+    clean parameters."""
+
+    @cached_property
+    def args(self) -> QueryArgs:
+        return decode_query_string(self.query_string)
 
 
 class SearcherPool:
@@ -152,6 +167,7 @@ def init_app(app: Flask) -> None:
     from searchapp.web import api
     from searchapp.web import pages
 
+    app.request_class = Request
     app.extensions["searchapp.searchers"] = SearcherPool()
     app.teardown_appcontext(close_searcher)
     app.after_request(add_security_headers)

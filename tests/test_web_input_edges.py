@@ -1,0 +1,107 @@
+"""Input edges of the web surfaces (issue 11): query strings in GB18030/GBK or in no encoding
+at all, control characters, the empty query's ``parsed``, and raw UTF-8 bytes in the request
+line sent to the real server (``searchapp serve``, waitress)."""
+
+from __future__ import annotations
+
+import unicodedata
+from html.parser import HTMLParser
+
+import pytest
+from conftest import assert_error
+
+from searchapp.search import SearchRequest
+
+# 诈骗 and 断卡, percent-encoded in UTF-8 and in GBK (= GB18030 for these characters).
+ZHAPIAN_UTF8 = "%E8%AF%88%E9%AA%97"
+ZHAPIAN_GBK = "%D5%A9%C6%AD"  # also valid UTF-8: "թƭ" (Armenian, Latin Extended-B)
+DUANKA_UTF8 = "%E6%96%AD%E5%8D%A1"
+DUANKA_GBK = "%B6%CF%BF%A8"  # not UTF-8
+
+
+class SearchBox(HTMLParser):
+    """The ``value`` of a page's search box (``<input id="q">``)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.value: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("id") == "q":
+            self.value = attrs.get("value")
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters (Unicode category Cc) of ``text``, line breaks aside."""
+    return [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t"]
+
+
+# --- 1. percent-escapes that are not UTF-8 -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gbk", "utf8", "text"), [(ZHAPIAN_GBK, ZHAPIAN_UTF8, "诈骗"), (DUANKA_GBK, DUANKA_UTF8, "断卡")]
+)
+def test_a_gbk_query_finds_what_the_utf8_query_finds(client, gbk, utf8, text):
+    expected = client.get(f"/api/search?q={utf8}").get_json()
+    response = client.get(f"/api/search?q={gbk}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    data = response.get_json()
+    assert data["query"] == text
+    assert data["total"] == expected["total"] == {"诈骗": 5, "断卡": 3}[text]
+    assert [hit["id"] for hit in data["hits"]] == [hit["id"] for hit in expected["hits"]]
+    page = client.get(f"/search?q={gbk}")
+    assert page.status_code == 200
+    assert SearchBox(page.get_data(as_text=True)).value == text
+
+
+@pytest.mark.parametrize("q", ["%FF", "%80", "%D5", "%E6%96%FF", "%D5%A9%FF"])
+def test_a_query_in_no_known_encoding_gets_our_error(client, q):
+    message = assert_error(client.get(f"/api/search?q={q}"), 400)
+    assert message == (
+        "q is not readable text: its bytes are neither UTF-8 nor GB18030 "
+        "(send the URL percent-encoded in UTF-8)"
+    )
+    for path in ("/", "/search"):
+        response = client.get(f"{path}?q={q}")
+        assert "neither UTF-8 nor GB18030" in assert_error(response, 400)
+        assert SearchBox(response.get_data(as_text=True)).value == ""
+
+
+def test_an_undecodable_filter_is_an_error_and_an_unknown_parameter_is_ignored(client):
+    assert "year is not readable text" in assert_error(
+        client.get(f"/api/search?q={DUANKA_UTF8}&year=%FF"), 400
+    )
+    response = client.get(f"/api/search?q={DUANKA_UTF8}&utm_source=%FF")
+    assert response.status_code == 200
+    assert response.get_json()["total"] == 3
+
+
+# --- 2. control characters -----------------------------------------------------------------
+
+
+def test_control_characters_never_reach_the_page(client, seed_ids):
+    q = f"%00{DUANKA_UTF8}%1B%C2%9B"  # NUL, 断卡, ESC, CSI (C1)
+    response = client.get(f"/search?q={q}")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert control_characters(text) == []
+    assert SearchBox(text).value == " 断卡  "
+    document = client.get(f"/doc/{seed_ids['004']}?q={q}").get_data(as_text=True)
+    assert control_characters(document) == []
+    assert SearchBox(client.get("/?q=%00").get_data(as_text=True)).value == " "
+
+
+def test_control_characters_never_reach_the_json(client):
+    response = client.get(f"/api/search?q=%00{DUANKA_UTF8}%1B%C2%9B&explain=1")
+    assert response.status_code == 200
+    assert control_characters(response.get_data(as_text=True)) == []
+    data = response.get_json()
+    assert data["query"] == "断卡"
+    assert data["total"] == 3
+
+
+def test_a_search_request_replaces_c1_control_characters():
+    assert SearchRequest(q="a\x9bb\x00c").q == "a b c"
