@@ -217,7 +217,8 @@ class FacetValue:
 class SearchResults:
     """The answer to a :class:`SearchRequest`.
 
-    :param parsed: the parsed query as Whoosh prints it, to show people how it was read.
+    :param parsed: the parsed query as Whoosh prints it, to show people how it was read;
+        empty for an empty query, which lists every document (``explain``: "everything").
     :param total: number of matching documents (all pages, filters applied).
     :param hits: this page's hits.
     :param facets: facet name → values with counts, for the query with the *other* facets'
@@ -656,7 +657,7 @@ def _run(searcher: Searcher, request: SearchRequest, q: str) -> SearchResults:
     ]
     return SearchResults(
         request=request,
-        parsed=str(parsed),
+        parsed=str(parsed) if q.strip() else "",  # nothing to parse: Whoosh's Every is "None:*"
         total=len(allowed),
         hits=hits,
         facets=_facet_values(counts, request),

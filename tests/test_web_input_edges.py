@@ -105,3 +105,17 @@ def test_control_characters_never_reach_the_json(client):
 
 def test_a_search_request_replaces_c1_control_characters():
     assert SearchRequest(q="a\x9bb\x00c").q == "a b c"
+
+
+# --- 3. the empty query's parsed ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["", "+", "%20", "%09", "%E3%80%80", "%00"])
+def test_an_empty_query_says_it_lists_everything_in_our_words(client, q):
+    response = client.get(f"/api/search?q={q}&explain=1")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "None:" not in text and "*" not in text
+    data = response.get_json()
+    assert (data["query"], data["parsed"], data["total"]) == ("", "", 5)
+    assert data["explain"].startswith("everything  — ")
