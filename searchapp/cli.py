@@ -329,11 +329,10 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
 
     Example: searchapp serve --port 8080
     """
-    import waitress
-
     from searchapp import create_app
     from searchapp.generations import IndexNotFound
     from searchapp.generations import current_generation
+    from searchapp.web.server import serve
 
     try:
         current_generation(index_dir)
@@ -357,7 +356,8 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
         for path in ("/?q=诈骗", "/api/search?q=诈骗"):
             client.get(path)
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="searchapp")
+    # waitress, also answering URLs with raw UTF-8 bytes (curl '…?q=断卡'): searchapp.web.server
+    serve(app, host=host, port=port, threads=threads, ident="searchapp")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,20 @@ line sent to the real server (``searchapp serve``, waitress)."""
 
 from __future__ import annotations
 
+import json
+import socket
+import sys
 import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from conftest import assert_error
 
 from searchapp.search import SearchRequest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import load  # noqa: E402
 
 # 诈骗 and 断卡, percent-encoded in UTF-8 and in GBK (= GB18030 for these characters).
 ZHAPIAN_UTF8 = "%E8%AF%88%E9%AA%97"
@@ -119,3 +126,49 @@ def test_an_empty_query_says_it_lists_everything_in_our_words(client, q):
     data = response.get_json()
     assert (data["query"], data["parsed"], data["total"]) == ("", "", 5)
     assert data["explain"].startswith("everything  — ")
+
+
+
+# --- 4. raw UTF-8 bytes in the request line, on the real server ----------------------------
+
+
+@pytest.fixture(scope="module")
+def server_port(seed_index_dir):
+    port = load.free_port()
+    server = load.start_server(str(seed_index_dir), port, threads=2)
+    yield port
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def raw_get(port: int, target: bytes) -> tuple[int, str, bytes]:
+    """Send ``GET target`` exactly as given (no encoding) and return (status, content type,
+    body)."""
+    with socket.create_connection((load.HOST, port), timeout=60) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers.get("Content-Type", ""), body
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoded"),
+    [("断卡".encode(), DUANKA_UTF8), ("断卡".encode("gbk"), DUANKA_UTF8), (b"", "")],
+)
+def test_raw_bytes_in_the_url_are_searched_as_a_browser_would_send_them(server_port, raw, encoded):
+    status, content_type, body = raw_get(server_port, b"/api/search?q=" + raw)
+    assert (status, content_type) == (200, "application/json; charset=utf-8"), body[:300]
+    answer = json.loads(body)
+    _, _, expected = raw_get(server_port, f"/api/search?q={encoded}".encode())
+    assert answer["query"] == ("断卡" if raw else "")
+    assert answer["total"] == json.loads(expected)["total"] == (3 if raw else 5)
+
+
+def test_raw_bytes_in_a_page_url_show_the_page(server_port):
+    status, content_type, body = raw_get(server_port, "/search?q=断卡".encode())
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    assert SearchBox(body.decode()).value == "断卡"
