@@ -20,8 +20,10 @@ from whoosh.query.wrappers import WrappingQuery
 from searchapp.document import Document
 
 from searchapp.analysis import HAN
+from searchapp.analysis import TRANSPARENT
 from searchapp.analysis import chinese_analyzer
 from searchapp.analysis import ngram_analyzer
+from searchapp.analysis import normalize
 from searchapp.analysis import query_ngrams
 from searchapp.analysis import query_words
 from searchapp.lexicon import expansions
@@ -214,16 +216,23 @@ def build_schema() -> fields.Schema:
 def document_fields(document: Document, **bookkeeping: str) -> dict[str, str]:
     """Map a Document onto the schema's fields; empty values are left out.
 
+    The ``body`` and ``body_ngram`` fields index :func:`indexed_body` (the body, and the
+    operation names it does not say); ``body`` stores the body as written
+    (``_stored_body``, Whoosh's key for a stored value that differs from the indexed one).
+
     :param bookkeeping: the index's own fields: ``abspath``, ``file_hash``, ``key``,
         ``content_key`` and ``duplicate``.
     """
+    body = indexed_body(document)
     values = {
         "id": document.id,
         "path": document.path,
         "title": document.title,
         "title_ngram": document.title,
-        "body": document.body,
-        "body_ngram": document.body,
+        "body": body,
+        # Stored is the body as written: snippets and document pages show only that.
+        "_stored_body": document.body if body != document.body else "",
+        "body_ngram": body,
         "date": document.date or "",
         "dated": "1" if document.date else "0",
         "year": str(document.year) if document.year else "",
@@ -238,6 +247,52 @@ def document_fields(document: Document, **bookkeeping: str) -> dict[str, str]:
         **bookkeeping,
     }
     return {name: value for name, value in values.items() if value}
+
+
+#: Between the body and the operation names indexed after it: not a character that n-grams
+#: or words span (:data:`searchapp.analysis.TRANSPARENT` would join the texts into one run).
+OPERATIONS_SEPARATOR = "\n。\n"
+
+
+def indexed_body(document: Document) -> str:
+    """Return the text indexed for a document's body: the body, followed by the names of its
+    operations that the body does not say.
+
+    Operation names are field values people see (the operation facet, the hit's tags), often
+    read from front matter or a page's metadata when the text never repeats them: indexing
+    them as body text makes an ordinary query (``护航行动``, ``护航``, ``"护航行动"``) find
+    such a document. A name counts as said when its characters stand together in the body,
+    width, case, script and :data:`~searchapp.analysis.TRANSPARENT` characters (quotes,
+    spaces) aside: “断卡”行动 says 断卡. So the index of a document that says its operations,
+    and the ranking of every query over it, is what it would be without them; a document
+    that does not gets its missing names counted in its body length (a word or two). The
+    stored body stays as written (:func:`document_fields`), so snippets, highlights and
+    document pages never show the added names.
+
+    >>> from dataclasses import replace
+    >>> from searchapp.document import Document
+    >>> doc = Document(id="x", path="x.md", title="通报", date=None, year=None,
+    ...     date_source=None, source="", feed="", origin="", url="",
+    ...     operations=("护航行动", "断卡"), body="开展“断卡”行动。")
+    >>> print(indexed_body(doc))
+    开展“断卡”行动。
+    。
+    护航行动
+    >>> indexed_body(replace(doc, operations=("断卡",)))
+    '开展“断卡”行动。'
+    """
+    said = _compact(document.body)
+    missing = [name for name in document.operations if _compact(name) not in said]
+    if not missing:
+        return document.body
+    return OPERATIONS_SEPARATOR.join([document.body, *missing])
+
+
+def _compact(text: str) -> str:
+    return normalize(text).translate(_DROP_TRANSPARENT)
+
+
+_DROP_TRANSPARENT = str.maketrans("", "", TRANSPARENT)
 
 
 def stored_document(stored: dict) -> Document:

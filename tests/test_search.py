@@ -16,6 +16,8 @@ from searchapp.search import QueryError
 from searchapp.search import SearchRequest
 from searchapp.search import search
 
+CASES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
+
 
 @pytest.fixture(scope="module")
 def searcher(seed_index_dir):
@@ -394,14 +396,15 @@ def test_an_unbalanced_quote_does_not_cling_to_expansions(searcher):
 
 
 def _tiny_index(tmp_path, bodies: dict[str, str], operations: dict[str, tuple] = {}):
-    """Index one document per ``{id: body}`` (title 通报) in ``tmp_path``; return the folder."""
+    """Index one document per ``{id: body}`` in ``tmp_path``; return the folder. Titles are
+    通报 followed by the id (documents with the same title and body are duplicates)."""
     from searchapp.document import Document
     from searchapp.indexer import index_documents
 
     index_documents(
         [
             Document(
-                id=doc_id, path=f"{doc_id}.txt", title="通报", date=None, year=None,
+                id=doc_id, path=f"{doc_id}.txt", title=f"通报{doc_id}", date=None, year=None,
                 date_source=None, source="", feed="", origin="", url="",
                 operations=operations.get(doc_id, ()), body=body,
             )
@@ -475,3 +478,56 @@ def test_a_synonym_key_inside_a_longer_query_word_is_not_searched(tmp_path):
         hk = search(own, SearchRequest(q="诈骗案"))
         assert sorted(hit.id for hit in hk.hits) == ["hk", "mainland"]
         assert hk.expansions == ["骗案"]
+
+
+def test_an_operation_named_only_in_front_matter_is_found_by_its_name(tmp_path):
+    # The reader takes `operation: 护航行动` from front matter; the body never names it.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "近日，市公安局破获一起网络诈骗案件，抓获犯罪嫌疑人2名。"
+    (folder / "a.md").write_text(
+        f"---\ntitle: 警方通报一起案件\ndate: 2024-05-01\noperation: 护航行动\n---\n{body}\n",
+        encoding="utf-8",
+    )
+    (folder / "b.md").write_text("---\ntitle: 反诈宣传\n---\n民警走进社区开展反诈宣传。\n", encoding="utf-8")
+    from searchapp.indexer import index_paths
+    from searchapp.search import get_document
+
+    index_paths([folder], tmp_path / "index")
+    with open_index(tmp_path / "index").searcher() as own:
+        for q in ("护航行动", "护航", '"护航行动"', "operation:护航行动"):
+            hits = search(own, SearchRequest(q=q)).hits
+            assert [Path(hit.path).name for hit in hits] == ["a.md"], q
+        hit = search(own, SearchRequest(q="护航")).hits[0]
+        assert hit.operations == ["护航行动"]
+        # What readers see is the body as written: no operation name added, nothing marked.
+        assert "护航" not in str(hit.snippet) and str(hit.snippet).startswith("近日")
+        assert get_document(own, hit.id).body == body
+        assert search(own, SearchRequest(q="护航行动", title_only=True)).total == 0
+        # A near miss is corrected to the operation name, and the correction finds it.
+        typo = search(own, SearchRequest(q="户航行动"))
+        assert typo.corrected == "护航行动"
+        assert [Path(h.path).name for h in typo.hits] == ["a.md"]
+
+
+def test_operation_names_the_body_already_says_change_no_score(tmp_path):
+    # Same body, with and without the operation name in the metadata: 断卡 is in the body
+    # (inside quotes), so nothing is added and both score alike.
+    body = "警方开展“断卡”行动，抓获犯罪嫌疑人3名。"
+    index_dir = _tiny_index(tmp_path, {"named": body, "plain": body}, {"named": ("断卡",)})
+    with open_index(index_dir).searcher() as own:
+        hits = search(own, SearchRequest(q="断卡 行动")).hits
+        assert {hit.id for hit in hits} == {"named", "plain"}
+        assert hits[0].score == hits[1].score
+
+
+@pytest.mark.skipif(not CASES_DIR.is_dir(), reason=f"{CASES_DIR} is absent")
+def test_b15_operations_from_front_matter_are_searchable(tmp_path):
+    # B15-a/b/c: `operation: 断卡行动` (read as 断卡), body 诈骗案件通报。 only.
+    from searchapp.indexer import index_paths
+
+    index_paths([CASES_DIR / f"B15-{x}.md" for x in "abc"], tmp_path)
+    with open_index(tmp_path).searcher() as own:
+        results = search(own, SearchRequest(q="断卡", per_page=10))
+    assert sorted(Path(hit.path).name for hit in results.hits) == ["B15-a.md", "B15-b.md", "B15-c.md"]
+    assert all(str(hit.snippet) == "诈骗案件通报。" for hit in results.hits)
