@@ -200,14 +200,21 @@ _segmenter_lock = threading.Lock()
 
 
 def _cache_dir() -> str | None:
-    """Return a private, writable folder for jieba's prefix-dictionary cache, or ``None``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "searchapp")
-    try:
-        os.makedirs(path, exist_ok=True)
-    except OSError:
-        return None
-    return path if os.access(path, os.W_OK) else None
+    """Return a private, writable folder for jieba's prefix-dictionary cache, or ``None``.
+
+    ``$XDG_CACHE_HOME/searchapp`` when that can be written, else ``~/.cache/searchapp``;
+    never a shared temp folder.
+    """
+    bases = [os.environ.get("XDG_CACHE_HOME"), os.path.join(os.path.expanduser("~"), ".cache")]
+    for base in filter(None, bases):
+        path = os.path.join(base, "searchapp")
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(path, os.W_OK):
+            return path
+    return None
 
 
 def get_segmenter() -> jieba.Tokenizer:
@@ -215,7 +222,9 @@ def get_segmenter() -> jieba.Tokenizer:
 
     The first call builds jieba's prefix dictionary (about 0.5 s with a warm cache file, 1.5 s
     without); later calls return the same object. Thread-safe. The cache file lives in
-    ``$XDG_CACHE_HOME/searchapp`` (or ``~/.cache/searchapp``), not in a shared temp folder.
+    ``$XDG_CACHE_HOME/searchapp`` (or ``~/.cache/searchapp``); when neither can be written,
+    no cache file is written at all (jieba would otherwise leave a 9 MB file in the temp
+    folder on every run).
     """
     global _segmenter
     if _segmenter is None:
@@ -226,8 +235,17 @@ def get_segmenter() -> jieba.Tokenizer:
                 # error for our users, so keep it out of their terminals.
                 logging.getLogger("jieba").setLevel(logging.CRITICAL)
                 segmenter = jieba.Tokenizer()
-                segmenter.tmp_dir = _cache_dir()
-                segmenter.initialize()
+                cache_dir = _cache_dir()
+                if cache_dir is None:
+                    # No private cache folder: build the prefix dictionary without a cache
+                    # file, which jieba's initialize() would write to tempfile.gettempdir().
+                    segmenter.FREQ, segmenter.total = segmenter.gen_pfdict(
+                        segmenter.get_dict_file()
+                    )
+                    segmenter.initialized = True
+                else:
+                    segmenter.tmp_dir = cache_dir
+                    segmenter.initialize()
                 for word, freq in read_user_dictionary(USER_DICT_PATH):
                     segmenter.add_word(word, freq)
                 _segmenter = segmenter

@@ -75,6 +75,29 @@ def test_b07_a_foreign_read_only_jieba_cache_in_tmp_is_harmless(seed_index_dir, 
     assert "Traceback" not in result.stderr
 
 
+def test_b07_without_a_writable_cache_folder_no_cache_file_is_left_in_tmpdir(tmp_path):
+    # HOME read-only, XDG_CACHE_HOME unset: jieba must not fall back to $TMPDIR for its
+    # 9 MB prefix-dictionary cache (one more file per run). root may write anywhere but in
+    # /proc, so root gets /proc as its home.
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o555)
+    if os.geteuid() == 0:
+        home = Path("/proc")
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "XDG_CACHE_HOME"}
+    env.update(HOME=str(home), TMPDIR=str(tmpdir))
+    code = "from searchapp.analysis import query_words; print(' '.join(query_words('打击电信网络诈骗犯罪')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["打击", "电信", "网络", "诈骗", "犯罪"]
+    assert result.stderr == ""
+    assert list(tmpdir.iterdir()) == []
+
+
 def test_b07_jieba_is_loaded_at_start_and_concurrent_first_requests_agree(seed_index_dir):
     from searchapp import analysis
 
