@@ -22,16 +22,21 @@ character. Nothing is stemmed and no stop words are removed: 的, or and the are
 
 Only this module imports jieba. The jieba segmenter and our domain dictionary
 (``searchapp/data/userdict.txt``) live in a module-level cache, not on the tokenizer, because
-Whoosh pickles the schema (and with it every analyzer) into the index.
+Whoosh pickles the schema (and with it every analyzer) into the index. An index may be built
+with an extra user dictionary (:class:`UserDictionary`, ``searchapp index --userdict``); it
+is recorded in the index, and opening the index puts it in use for the whole process
+(:func:`use_user_dictionary`).
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,7 +200,17 @@ def iter_runs(normalized: str) -> Iterator[Run]:
 
 # --- jieba, loaded once per process --------------------------------------------------------
 
-_segmenter: jieba.Tokenizer | None = None
+#: Environment variable naming an extra user dictionary (as ``searchapp index --userdict``).
+USERDICT_ENV = "SEARCHAPP_USERDICT"
+
+Entries = tuple[tuple[str, int | None], ...]
+
+_base_segmenter: jieba.Tokenizer | None = None  # jieba's dictionary and ours
+_segmenter: jieba.Tokenizer | None = None  # the one in use: the base, or base + extra words
+_active_entries: Entries = ()
+#: Segmenters with extra words, by their entries; least recently used first.
+_overlays: dict[Entries, jieba.Tokenizer] = {}
+_MAX_OVERLAYS = 2
 _segmenter_lock = threading.Lock()
 
 
@@ -218,38 +233,87 @@ def _cache_dir() -> str | None:
 
 
 def get_segmenter() -> jieba.Tokenizer:
-    """Return the process-wide jieba segmenter with the domain dictionary loaded.
+    """Return the process-wide jieba segmenter: jieba's dictionary, the domain dictionary
+    (:data:`USER_DICT_PATH`) and the extra user dictionary in use (:func:`use_user_dictionary`,
+    set when an index is opened; none by default).
 
     The first call builds jieba's prefix dictionary (about 0.5 s with a warm cache file, 1.5 s
-    without); later calls return the same object. Thread-safe. The cache file lives in
-    ``$XDG_CACHE_HOME/searchapp`` (or ``~/.cache/searchapp``); when neither can be written,
-    no cache file is written at all (jieba would otherwise leave a 9 MB file in the temp
-    folder on every run).
+    without); later calls return the same object until another user dictionary is put in
+    use. Thread-safe. The cache file lives in ``$XDG_CACHE_HOME/searchapp`` (or
+    ``~/.cache/searchapp``); when neither can be written, no cache file is written at all
+    (jieba would otherwise leave a 9 MB file in the temp folder on every run).
     """
-    global _segmenter
-    if _segmenter is None:
-        with _segmenter_lock:
-            if _segmenter is None:
-                # jieba logs its cache handling, with a traceback when the cache file cannot
-                # be written (read-only or foreign temp folders, B07): a slower start, not an
-                # error for our users, so keep it out of their terminals.
-                logging.getLogger("jieba").setLevel(logging.CRITICAL)
-                segmenter = jieba.Tokenizer()
-                cache_dir = _cache_dir()
-                if cache_dir is None:
-                    # No private cache folder: build the prefix dictionary without a cache
-                    # file, which jieba's initialize() would write to tempfile.gettempdir().
-                    segmenter.FREQ, segmenter.total = segmenter.gen_pfdict(
-                        segmenter.get_dict_file()
-                    )
-                    segmenter.initialized = True
-                else:
-                    segmenter.tmp_dir = cache_dir
-                    segmenter.initialize()
-                for word, freq in read_user_dictionary(USER_DICT_PATH):
-                    segmenter.add_word(word, freq)
-                _segmenter = segmenter
-    return _segmenter
+    segmenter = _segmenter
+    if segmenter is not None:
+        return segmenter
+    with _segmenter_lock:
+        if _segmenter is None:
+            globals()["_segmenter"] = _segmenter_with(_active_entries)
+        return _segmenter
+
+
+def use_user_dictionary(entries: Iterable[tuple[str, int | None]]) -> None:
+    """Segment with the domain dictionary plus ``entries`` from now on, in this process.
+
+    :param entries: ``(word, freq)`` pairs as :func:`read_user_dictionary` returns them
+        (normalized words; ``freq`` ``None`` lets jieba choose one that keeps the word
+        whole); empty for the domain dictionary alone.
+
+    Opening an index (:func:`searchapp.generations.open_index`) calls this with the index's
+    own dictionary, and an index run with the dictionary it writes with, so a process
+    segments as the index it opened last was segmented. The segmenter of each dictionary
+    is built once (a copy of the base one plus the words, about 20 ms) and the two most
+    recent ones are kept; the switch itself is one assignment, so texts being analysed in
+    other threads finish with the segmenter they started with.
+    """
+    entries = tuple((word, freq) for word, freq in entries)
+    with _segmenter_lock:
+        if entries == _active_entries:
+            return
+        globals()["_active_entries"] = entries
+        globals()["_segmenter"] = None  # built on first use, by get_segmenter
+
+
+def _segmenter_with(entries: Entries) -> jieba.Tokenizer:
+    """Return the segmenter of the base dictionaries plus ``entries``; call with the lock."""
+    global _base_segmenter
+    if _base_segmenter is None:
+        _base_segmenter = _load_base_segmenter()
+    if not entries:
+        return _base_segmenter
+    overlay = _overlays.pop(entries, None)
+    if overlay is None:
+        overlay = jieba.Tokenizer()
+        overlay.FREQ = dict(_base_segmenter.FREQ)
+        overlay.total = _base_segmenter.total
+        overlay.initialized = True
+        for word, freq in entries:
+            overlay.add_word(word, freq)
+    _overlays[entries] = overlay
+    while len(_overlays) > _MAX_OVERLAYS:
+        del _overlays[next(iter(_overlays))]
+    return overlay
+
+
+def _load_base_segmenter() -> jieba.Tokenizer:
+    """Build jieba's prefix dictionary (from the cache file when there is one) with ours."""
+    # jieba logs its cache handling, with a traceback when the cache file cannot be written
+    # (read-only or foreign temp folders, B07): a slower start, not an error for our users,
+    # so keep it out of their terminals.
+    logging.getLogger("jieba").setLevel(logging.CRITICAL)
+    segmenter = jieba.Tokenizer()
+    cache_dir = _cache_dir()
+    if cache_dir is None:
+        # No private cache folder: build the prefix dictionary without a cache file, which
+        # jieba's initialize() would write to tempfile.gettempdir().
+        segmenter.FREQ, segmenter.total = segmenter.gen_pfdict(segmenter.get_dict_file())
+        segmenter.initialized = True
+    else:
+        segmenter.tmp_dir = cache_dir
+        segmenter.initialize()
+    for word, freq in read_user_dictionary(USER_DICT_PATH):
+        segmenter.add_word(word, freq)
+    return segmenter
 
 
 def warm_up() -> None:
@@ -258,6 +322,10 @@ def warm_up() -> None:
     request."""
     get_segmenter()
     normalize("預熱ＡＢ")
+
+
+class UserDictionaryError(ValueError):
+    """A user dictionary file cannot be read; the message names the file and says why."""
 
 
 def read_user_dictionary(path: Path) -> list[tuple[str, int | None]]:
@@ -269,9 +337,25 @@ def read_user_dictionary(path: Path) -> list[tuple[str, int | None]]:
     and Traditional entries still match.
 
     :returns: ``(word, freq)`` pairs in file order; ``freq`` is ``None`` when not given.
+    :raises UserDictionaryError: the file is missing, a folder, unreadable or not UTF-8.
     """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        why = {FileNotFoundError: "no such file", IsADirectoryError: "it is a folder"}.get(
+            type(exc), exc.strerror or str(exc)
+        )
+        raise UserDictionaryError(f"cannot read the user dictionary {path}: {why}") from None
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserDictionaryError(
+            f"the user dictionary {path} is not UTF-8 text (byte 0x{data[bom + exc.start]:02x} "
+            f"at offset {bom + exc.start}); save it as UTF-8"
+        ) from None
     entries = []
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -279,6 +363,34 @@ def read_user_dictionary(path: Path) -> list[tuple[str, int | None]]:
         freq = int(match.group("freq")) if match.group("freq") else None
         entries.append((normalize(match.group("word")), freq))
     return entries
+
+
+@dataclass(frozen=True)
+class UserDictionary:
+    """An extra user dictionary, loaded on top of the domain dictionary.
+
+    :param entries: ``(word, freq)`` pairs as :func:`read_user_dictionary` returns them;
+        two dictionaries segment alike exactly when their entries are equal.
+    :param source: the file they were read from (absolute), for messages; ``None`` for none.
+    """
+
+    entries: Entries = ()
+    source: str | None = None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "UserDictionary":
+        """Read a dictionary file (see :func:`read_user_dictionary`).
+
+        :raises UserDictionaryError: the file cannot be read; the message names it.
+        """
+        return cls(tuple(read_user_dictionary(Path(path))), os.path.abspath(path))
+
+    def describe(self) -> str:
+        """``/path/dict.txt (4 words)``, or ``none`` for no dictionary."""
+        if self.source is None and not self.entries:
+            return "none"
+        count = len(self.entries)
+        return f"{self.source or 'unnamed'} ({count} word{'' if count == 1 else 's'})"
 
 
 _USER_DICT_LINE = re.compile(r"(?P<word>.+?)(?:\s+(?P<freq>\d+))?(?:\s+(?P<tag>[A-Za-z]+))?")

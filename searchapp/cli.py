@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -54,9 +55,19 @@ def cli():
     help="Writer processes for large runs (default: one per core; also "
     "$SEARCHAPP_INDEX_PROCESSES). Runs of fewer than 400 files use one.",
 )
+@click.option(
+    "--userdict",
+    "userdict",
+    type=click.Path(path_type=Path),
+    default=None,
+    envvar="SEARCHAPP_USERDICT",
+    help="Extra jieba user dictionary (`word [freq] [tag]` lines, UTF-8), loaded on top of "
+    "the bundled one and recorded in the index (also $SEARCHAPP_USERDICT). An update keeps "
+    "the index's; changing it needs --rebuild.",
+)
 def index_command(
     paths: tuple[Path, ...], index_dir: Path, rebuild: bool, wait_s: float, quiet: bool,
-    processes: int | None,
+    processes: int | None, userdict: Path | None,
 ):
     """Index press-release files and folders (default: seeds/).
 
@@ -67,8 +78,11 @@ def index_command(
 
     Example: searchapp index seeds/ ~/press-releases/
     """
+    user_dictionary = _read_user_dictionary(userdict) if userdict else None
+    dropped = _previous_user_dictionary(index_dir) if rebuild and not user_dictionary else None
     report = _build_index(
-        list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet, wait_s, processes
+        list(paths) or [Path(DEFAULT_SEEDS_DIR)], index_dir, rebuild, quiet, wait_s, processes,
+        user_dictionary,
     )
     click.echo(
         f"{'Built' if report.rebuilt else 'Updated'} {index_dir} in {report.seconds:.1f} s: "
@@ -83,16 +97,86 @@ def index_command(
             click.echo(f"  {reason} ({len(skipped_paths)}):")
             for path in skipped_paths:
                 click.echo(f"    {path}")
+    if report.user_dictionary.entries:
+        count = len(report.user_dictionary.entries)
+        click.echo(
+            f"User dictionary: {count} word{'' if count == 1 else 's'} from "
+            f"{report.user_dictionary.source}"
+        )
+    elif dropped is not None:
+        click.echo(
+            f"Note: built without the user dictionary of the previous index, "
+            f"{dropped.describe()}; pass --userdict FILE to keep using one."
+        )
+
+
+def _read_user_dictionary(path: Path):
+    """Read a user dictionary file; errors become ClickExceptions naming it."""
+    from searchapp.analysis import UserDictionary
+    from searchapp.analysis import UserDictionaryError
+
+    try:
+        return UserDictionary.from_file(path)
+    except UserDictionaryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _previous_user_dictionary(index_dir: Path):
+    """The user dictionary of the current index, or ``None`` when it has none (or no index)."""
+    from searchapp.generations import IndexNotFound
+    from searchapp.generations import index_user_dictionary
+
+    try:
+        dictionary = index_user_dictionary(index_dir)
+    except IndexNotFound:
+        return None
+    return dictionary if dictionary.entries else None
+
+
+def _warn_about_another_user_dictionary(index_dir: Path) -> None:
+    """Warn on stderr when ``$SEARCHAPP_USERDICT`` is not the index's user dictionary (the
+    index's is what searches use)."""
+    from searchapp.analysis import USERDICT_ENV
+    from searchapp.analysis import UserDictionary
+    from searchapp.analysis import UserDictionaryError
+    from searchapp.generations import index_user_dictionary
+
+    path = os.environ.get(USERDICT_ENV)
+    if not path:
+        return
+    own = index_user_dictionary(index_dir)
+    built = f"the user dictionary {own.describe()}" if own.entries else "no user dictionary"
+    try:
+        given = UserDictionary.from_file(path)
+    except UserDictionaryError as exc:
+        click.echo(
+            f"warning: ${USERDICT_ENV} is not used: {exc}; this index was built with {built}, "
+            "and searches use it",
+            err=True,
+        )
+        return
+    if given.entries != own.entries:
+        click.echo(
+            f"warning: ${USERDICT_ENV} is {given.describe()}, but this index was built with "
+            f"{built}; searching with the index's. To use it, rebuild: "
+            f"searchapp index --rebuild --userdict {path} PATH ...",
+            err=True,
+        )
 
 
 def _build_index(
     paths: list[Path], index_dir: Path, rebuild: bool, quiet: bool, wait_s: float = 30,
-    processes: int | None = None,
+    processes: int | None = None, user_dictionary=None,
 ):
-    """Index ``paths`` into ``index_dir`` with a progress bar; errors become ClickExceptions."""
+    """Index ``paths`` into ``index_dir`` with a progress bar; errors become ClickExceptions.
+
+    :param user_dictionary: a :class:`searchapp.analysis.UserDictionary`, or ``None`` (see
+        :func:`searchapp.indexer.index_paths`).
+    """
     from tqdm import tqdm
 
     from searchapp.indexer import IndexLocked
+    from searchapp.indexer import UserDictionaryMismatch
     from searchapp.indexer import index_paths
     from searchapp.ingest import IngestError
     from searchapp.writers import WriterProcessFailed
@@ -110,9 +194,9 @@ def _build_index(
         try:
             return index_paths(
                 paths, index_dir, rebuild=rebuild, on_file=advance, lock_timeout_s=wait_s,
-                processes=processes,
+                processes=processes, user_dictionary=user_dictionary,
             )
-        except (IngestError, IndexLocked, WriterProcessFailed) as exc:
+        except (IngestError, IndexLocked, WriterProcessFailed, UserDictionaryMismatch) as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
             raise click.ClickException(f"cannot write the index in {index_dir}: {exc}") from None
@@ -149,6 +233,9 @@ def search_command(
     title: source: origin: operation: year:, date:2022, date:2021-01..2021-06,
     date:>=2024-03-01.
 
+    Queries are segmented with the user dictionary the index was built with
+    (searchapp index --userdict); a different $SEARCHAPP_USERDICT gets a warning.
+
     Example: searchapp search 断卡 --year 2022 --sort date
     """
     from searchapp.generations import IndexNotFound
@@ -171,6 +258,7 @@ def search_command(
             explain=explain,
         )
         ix = open_index(index_dir)
+        _warn_about_another_user_dictionary(index_dir)
         with ix.searcher() as searcher:
             results = search(searcher, request)
     except (QueryError, IndexNotFound) as exc:
@@ -325,7 +413,8 @@ def evaluate_ingest_command(labels_path: Path | None, root: Path | None, show_er
 def serve_command(host: str, port: int, threads: int, index_dir: Path):
     """Serve the search page and the JSON API with waitress.
 
-    When the index folder holds no index yet, it is first built from seeds/.
+    When the index folder holds no index yet, it is first built from seeds/ (with
+    $SEARCHAPP_USERDICT, when set). Queries are segmented with the index's user dictionary.
 
     Example: searchapp serve --port 8080
     """
@@ -344,7 +433,11 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
                 "run `searchapp index PATH` first"
             ) from None
         click.echo(f"No index in {str(index_dir).rstrip('/')}/ yet: indexing {seeds}/ first.")
-        report = _build_index([seeds], index_dir, rebuild=False, quiet=True)
+        userdict = os.environ.get("SEARCHAPP_USERDICT")
+        report = _build_index(
+            [seeds], index_dir, rebuild=False, quiet=True,
+            user_dictionary=_read_user_dictionary(Path(userdict)) if userdict else None,
+        )
         click.echo(f"Indexed {report.documents} documents.")
     app = create_app({"INDEX_DIR": str(index_dir)})
     from searchapp.analysis import warm_up
@@ -355,6 +448,7 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
     with app.test_client() as client:
         for path in ("/?q=诈骗", "/api/search?q=诈骗"):
             client.get(path)
+    _warn_about_another_user_dictionary(index_dir)
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     # waitress, also answering URLs with raw UTF-8 bytes (curl '…?q=断卡'): searchapp.web.server
     serve(app, host=host, port=port, threads=threads, ident="searchapp")

@@ -5,6 +5,7 @@ Layout of an index folder (``index/`` by default)::
     index/
       CURRENT        name of the generation readers should open, e.g. "gen-20261129T211500-k3j2"
       gen-…/         one complete Whoosh index
+        userdict.json  the extra user dictionary it was segmented with, if any
       .lock          held (fcntl) by the one index run allowed at a time
 
 Searching needs only this module (opening the current generation); writing is
@@ -13,6 +14,7 @@ Searching needs only this module (opening the current generation); writing is
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -20,8 +22,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from searchapp.analysis import UserDictionary
+from searchapp.analysis import use_user_dictionary
+
 CURRENT_FILE = "CURRENT"
 GENERATION_PREFIX = "gen-"
+#: In a generation folder: the extra user dictionary its documents were segmented with.
+USER_DICTIONARY_FILE = "userdict.json"
 
 
 class IndexNotFound(Exception):
@@ -48,11 +55,67 @@ def current_generation(index_dir: str | os.PathLike) -> str:
 def open_index(index_dir: str | os.PathLike, generation: str | None = None) -> whoosh_index.Index:
     """Open a generation of the index in ``index_dir`` for reading.
 
+    Also puts the generation's user dictionary in use for this process
+    (:func:`searchapp.analysis.use_user_dictionary`; the domain dictionary alone when it
+    has none), so that queries are segmented as its documents were.
+
     :param generation: the generation folder to open, as :func:`current_generation` named
         it; default: the current one.
-    :raises IndexNotFound: no index has been built there yet.
+    :raises IndexNotFound: no index has been built there yet, or its user dictionary
+        record is damaged.
     """
-    return storage(Path(index_dir) / (generation or current_generation(index_dir))).open_index()
+    generation = generation or current_generation(index_dir)
+    ix = storage(Path(index_dir) / generation).open_index()
+    use_user_dictionary(index_user_dictionary(index_dir, generation).entries)
+    return ix
+
+
+def index_user_dictionary(
+    index_dir: str | os.PathLike, generation: str | None = None
+) -> UserDictionary:
+    """Return the extra user dictionary a generation was built with.
+
+    Read from ``userdict.json`` in the generation folder (:func:`save_user_dictionary`):
+    ``{"format": 1, "source": "/abs/dict.txt", "entries": [["goip设备", 10], ...]}``.
+
+    :param generation: default: the current one.
+    :returns: ``UserDictionary()`` (no entries) when it was built without one.
+    :raises IndexNotFound: no index there, or the record cannot be read.
+    """
+    generation = generation or current_generation(index_dir)
+    path = Path(index_dir) / generation / USER_DICTIONARY_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        entries = tuple(
+            (str(word), None if freq is None else int(freq)) for word, freq in record["entries"]
+        )
+        return UserDictionary(entries, record.get("source"))
+    except FileNotFoundError:
+        return UserDictionary()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexNotFound(
+            f"the index in {index_dir} is damaged: its user dictionary record {path} cannot be "
+            f"read ({exc}); rebuild it with `searchapp index --rebuild`"
+        ) from None
+
+
+def save_user_dictionary(folder: Path, dictionary: UserDictionary) -> None:
+    """Record in a new generation ``folder`` the user dictionary it is built with (nothing
+    when it has no entries); see :func:`index_user_dictionary`.
+
+    :raises OSError: the file cannot be written.
+    """
+    if not dictionary.entries:
+        return
+    record = {
+        "format": 1,
+        "source": dictionary.source,
+        "entries": [list(entry) for entry in dictionary.entries],
+    }
+    path = Path(folder) / USER_DICTIONARY_FILE
+    pending = path.with_name(f"{USER_DICTIONARY_FILE}.{os.getpid()}.tmp")
+    pending.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(pending, path)
 
 
 def storage(folder: Path) -> FileStorage:

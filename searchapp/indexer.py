@@ -36,16 +36,20 @@ from pathlib import Path
 
 from whoosh import query
 
+from searchapp.analysis import UserDictionary
 from searchapp.analysis import normalize
+from searchapp.analysis import use_user_dictionary
 from searchapp.document import Document
 from searchapp.facets import save_for_index
 from searchapp.generations import CURRENT_FILE  # noqa: F401 (part of this module's interface)
 from searchapp.generations import GENERATION_PREFIX
 from searchapp.generations import IndexNotFound
 from searchapp.generations import current_generation
+from searchapp.generations import index_user_dictionary
 from searchapp.generations import make_current
 from searchapp.generations import open_index  # noqa: F401 (part of this module's interface)
 from searchapp.generations import remove_stale_generations
+from searchapp.generations import save_user_dictionary
 from searchapp.generations import storage
 from searchapp.ingest import IngestError
 from searchapp.ingest import iter_files
@@ -67,6 +71,11 @@ class IndexLocked(Exception):
     """Another index run holds the folder's lock; the message says so in plain words."""
 
 
+class UserDictionaryMismatch(Exception):
+    """An update was given another user dictionary than the index was built with; the
+    message says that a rebuild is needed. Nothing was changed."""
+
+
 @dataclass
 class IndexReport:
     """What an index run did.
@@ -83,6 +92,8 @@ class IndexReport:
     :param generation: the generation folder now current.
     :param rebuilt: whether this run built a new generation.
     :param seconds: wall time of the run.
+    :param user_dictionary: the extra user dictionary the index is segmented with (no
+        entries: the domain dictionary alone).
     """
 
     added: int = 0
@@ -96,6 +107,7 @@ class IndexReport:
     generation: str = ""
     rebuilt: bool = False
     seconds: float = 0.0
+    user_dictionary: UserDictionary = field(default_factory=UserDictionary)
 
     def skipped_by_reason(self) -> dict[str, list[str]]:
         """Group the skipped files (and items of files) by reason, most frequent first."""
@@ -193,6 +205,7 @@ def index_paths(
     on_file: Callable[[Path, int], None] | None = None,
     lock_timeout_s: float = LOCK_TIMEOUT_S,
     processes: int | None = None,
+    user_dictionary: UserDictionary | None = None,
 ) -> IndexReport:
     """Bring the index in line with the files under ``paths``.
 
@@ -208,8 +221,14 @@ def index_paths(
     :param lock_timeout_s: seconds to wait for another index run to finish.
     :param processes: writer processes when many files are to be read (see
         :func:`searchapp.writers.open_writer`); default: one per core.
+    :param user_dictionary: an extra jieba user dictionary to segment with, recorded in the
+        index (searches of it then use it too). ``None``: an update keeps the index's own, a
+        new generation has none. An update cannot change it: every document would have to
+        be segmented anew, including those of folders this run was not given.
     :raises IngestError: a path given does not exist (nothing is changed).
     :raises IndexLocked: another run held the lock for longer than ``lock_timeout_s``.
+    :raises UserDictionaryMismatch: an update was given another user dictionary than the
+        index's (nothing is changed; rebuild instead).
     :raises OSError: the index folder cannot be written. The previous index stays as it was.
     """
     started = time.monotonic()
@@ -223,12 +242,18 @@ def index_paths(
             current = current_generation(index_dir)
         except IndexNotFound:
             current = None
+        report.user_dictionary = _run_dictionary(
+            index_dir, None if rebuild else current, user_dictionary
+        )
+        use_user_dictionary(report.user_dictionary.entries)
         generations = sorted(p.name for p in index_dir.glob(f"{GENERATION_PREFIX}*"))
         previous = [name for name in generations if current and name < current][-1:]
         remove_stale_generations(index_dir, keep={current, *previous})
         generation = None if rebuild else current
         report.rebuilt = generation is None
         with _writable_index(index_dir, generation) as ix:
+            if report.rebuilt:
+                save_user_dictionary(Path(ix.storage.folder), report.user_dictionary)
             searcher = None if report.rebuilt else ix.searcher()
             try:
                 committed = _committed_files(searcher) if searcher else {}
@@ -312,6 +337,7 @@ def index_documents(
     index_dir: str | os.PathLike,
     on_item: Callable[[Document | IngestError], None] | None = None,
     lock_timeout_s: float = LOCK_TIMEOUT_S,
+    user_dictionary: UserDictionary | None = None,
 ) -> IndexReport:
     """Build a new index generation from documents and make it current.
 
@@ -321,14 +347,18 @@ def index_documents(
     :param items: documents to index and ingestion errors to report (as yielded by
         :func:`searchapp.ingest.read_documents`); consumed once, streaming.
     :param on_item: called after each item, e.g. to advance a progress bar.
+    :param user_dictionary: an extra jieba user dictionary to segment with, recorded in the
+        index; default none.
     :raises IndexLocked: another run held the lock for longer than ``lock_timeout_s``.
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    report = IndexReport(rebuilt=True)
+    report = IndexReport(rebuilt=True, user_dictionary=user_dictionary or UserDictionary())
+    use_user_dictionary(report.user_dictionary.entries)
     with _exclusive_lock(index_dir / LOCK_FILE, lock_timeout_s):
         with _writable_index(index_dir, None) as ix:
+            save_user_dictionary(Path(ix.storage.folder), report.user_dictionary)
             writer = open_writer(ix, files_to_read=0, processes=1)
             try:
                 batch = _Batch(writer, None, dying=set())
@@ -354,6 +384,30 @@ def index_documents(
         report.generation = Path(ix.storage.folder).name
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run_dictionary(
+    index_dir: Path, generation: str | None, given: UserDictionary | None
+) -> UserDictionary:
+    """Return the user dictionary a run writes with: ``given`` (or none) for a new
+    generation; the index's own for an update of ``generation``, which ``given`` must match.
+
+    :raises UserDictionaryMismatch: ``given`` differs from the index's dictionary.
+    """
+    if generation is None:
+        return given or UserDictionary()
+    own = index_user_dictionary(index_dir, generation)
+    if given is not None and given.entries != own.entries:
+        built = (
+            f"with the user dictionary {own.describe()}" if own.entries
+            else "without a user dictionary"
+        )
+        raise UserDictionaryMismatch(
+            f"the index in {index_dir} was built {built}, not {given.describe()}: run "
+            "`searchapp index --rebuild` with it to segment every document anew (an update "
+            "would mix two segmentations)"
+        )
+    return own
 
 
 @contextmanager
