@@ -108,6 +108,10 @@ def index_command(
             f"Note: built without the user dictionary of the previous index, "
             f"{dropped.describe()}; pass --userdict FILE to keep using one."
         )
+    if report.warnings:
+        click.echo(f"Warnings ({len(report.warnings)}):", err=True)
+        for path, message in report.warnings:
+            click.echo(f"  {path}: {message}", err=True)
 
 
 def _read_user_dictionary(path: Path):
@@ -364,6 +368,8 @@ def _print_extraction(path: Path, extraction, line_count: int) -> None:
     if document is None:
         click.echo(click.style(f"   skipped: {extraction.error.reason}", fg="red"))
     else:
+        for warning in extraction.warnings:
+            click.echo(click.style(f"   warning: {warning}", fg="yellow"))
         fields = document.to_dict()
         body = fields.pop("body")
         for key, value in fields.items():

@@ -25,6 +25,9 @@ from searchapp.schema import FACET_FIELDS
 
 #: Facets held as one value per document (a column), as opposed to ``operation``.
 _SINGLE_VALUED = ("year", "source")
+#: The bucket of documents that lack a single-valued facet's field, by facet: counted and
+#: filtered like any value, so that a facet's counts add up to the number of matches.
+MISSING_VALUES = {"year": "未注明日期", "source": "无来源"}
 _NO_VALUE = -1
 _table_lock = threading.Lock()
 
@@ -156,7 +159,8 @@ class FacetTable:
     def filter_mask(self, facet: str, selected: Iterable[str]) -> np.ndarray:
         """Return a bool array: True for documents holding any of ``selected`` in ``facet``.
 
-        :param facet: ``year``, ``source`` or ``operation``.
+        :param facet: ``year``, ``source`` or ``operation``; the value
+            :data:`MISSING_VALUES` names selects the documents without that field.
         :raises KeyError: ``facet`` is not one of those.
         """
         mask = np.zeros(self.size, dtype=bool)
@@ -167,6 +171,8 @@ class FacetTable:
                     mask[docs] = True
             return mask
         wanted = [self.values[facet].index(v) for v in selected if v in self.values[facet]]
+        if MISSING_VALUES.get(facet) in selected:
+            wanted.append(_NO_VALUE)
         if wanted:
             mask = np.isin(self.codes[facet], np.asarray(wanted, dtype=np.int32))
         return mask
@@ -183,7 +189,9 @@ class FacetTable:
         :param matched: document numbers matching the query (any order, no repeats).
         :param filters: facet name → selected values (empty: no filter on that facet).
         :returns: the document numbers that pass every filter (in the order given), and
-            facet name → ``{value: count}`` (values with a count of 0 are left out).
+            facet name → ``{value: count}`` (values with a count of 0 are left out; the
+            documents lacking ``year`` or ``source`` count under :data:`MISSING_VALUES`, so
+            those two facets' counts add up to the matches passing the other filters).
         """
         matched = np.asarray(matched, dtype=np.int64)
         matched = matched[self.searchable[matched]]
@@ -211,10 +219,14 @@ class FacetTable:
             counts = {term: int(member[docs].sum()) for term, docs in self.operation_docs.items()}
             return {term: count for term, count in counts.items() if count}
         codes = self.codes[facet][docnums]
-        codes = codes[codes != _NO_VALUE]
-        tally = np.bincount(codes, minlength=len(self.values[facet]))
+        present = codes != _NO_VALUE
+        tally = np.bincount(codes[present], minlength=len(self.values[facet]))
         values = self.values[facet]
-        return {values[code]: int(tally[code]) for code in np.flatnonzero(tally).tolist()}
+        counts = {values[code]: int(tally[code]) for code in np.flatnonzero(tally).tolist()}
+        missing = len(codes) - int(present.sum())
+        if missing:
+            counts[MISSING_VALUES[facet]] = missing
+        return counts
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -298,10 +310,28 @@ def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 def _column(reader, fieldname: str, size: int) -> list[str]:
-    """Return a sortable field's column, one string per document number ('' for none)."""
-    if fieldname not in reader.schema or not reader.has_column(fieldname):
+    """Return a sortable field's column, one string per document number ('' for none).
+
+    Read segment by segment: a segment written by a run whose documents all lacked the
+    field (an incremental run of undated files) has no column file for it, and Whoosh's
+    multi-segment column reader then leaves that segment out instead of filling it in.
+
+    :raises ValueError: the column's length does not match ``size`` (never expected).
+    """
+    if fieldname not in reader.schema:
         return [""] * size
-    return [value or "" for value in reader.column_reader(fieldname)]
+    values: list[str] = []
+    for segment_reader, docbase in reader.leaf_readers():
+        count = segment_reader.doc_count_all()
+        if len(values) != docbase:
+            raise ValueError(f"segment of {fieldname!r} starts at {docbase}, not {len(values)}")
+        if count and segment_reader.has_column(fieldname):
+            values.extend(value or "" for value in segment_reader.column_reader(fieldname))
+        else:
+            values.extend([""] * count)
+    if len(values) != size:
+        raise ValueError(f"column {fieldname!r} has {len(values)} values for {size} documents")
+    return values
 
 
 def _postings(reader, fieldname: str, term: str) -> np.ndarray:

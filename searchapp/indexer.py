@@ -88,6 +88,9 @@ class IndexReport:
     :param duplicates: of those, exact duplicates of a document already in the index.
     :param skipped: ``(path, reason)`` for every file that could not be indexed, in input
         order; a changed file that cannot be read keeps its previous version, and says so.
+    :param warnings: ``(path, message)`` for what a file held but the index could not use
+        (a front-matter date that does not exist) and for a facet table that could not be
+        saved; the documents are indexed all the same.
     :param documents: searchable documents in the index after the run.
     :param generation: the generation folder now current.
     :param rebuilt: whether this run built a new generation.
@@ -103,6 +106,7 @@ class IndexReport:
     indexed: int = 0
     duplicates: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     documents: int = 0
     generation: str = ""
     rebuilt: bool = False
@@ -135,9 +139,13 @@ def content_key(document: Document) -> str:
 class _Batch:
     """Writes one run's documents and decides which of them are duplicates.
 
-    The first document with a given content key is the representative, unless a live
-    representative is already committed. When a committed representative's file is changed
-    or gone, the first remaining committed copy (by path) is promoted in its place.
+    Of all live documents with one content key, the representative is the one that comes
+    first in path order (file path, then item number), whatever order the runs came in:
+    an index kept up by incremental runs folds duplicates exactly as a rebuild of the same
+    files does. A committed representative that a new, earlier copy outranks is demoted,
+    and when a committed representative's file is changed or gone, the first remaining
+    copy is promoted in its place. (Documents of this run are never demoted: runs write in
+    path order, see :func:`index_paths`; :func:`index_documents` keeps the first it is given.)
 
     :param writer: the open Whoosh writer of this run.
     :param searcher: a searcher over the committed index, ``None`` for a new generation.
@@ -148,16 +156,21 @@ class _Batch:
         self.writer = writer
         self.searcher = searcher
         self.dying = dying
-        self.represented: dict[str, bool] = {}  # content key -> has a live representative
+        # content key -> the committed documents with that key that this run keeps
+        self.survivors: dict[str, list[dict]] = {}
+        # content key -> (path order, written by this run) of its first live document
+        self.first: dict[str, tuple[tuple[str, int], bool] | None] = {}
 
     def add(self, document: Document, abspath: str, item: int) -> bool:
         """Write ``document`` (item ``item`` of the file at ``abspath``); return whether it
         is a duplicate."""
         key = content_key(document)
-        if key not in self.represented:
-            self.represented[key] = self._committed_representative(key)
-        duplicate = self.represented[key]
-        self.represented[key] = True
+        self._look_up(key)
+        first = self.first[key]
+        order = (abspath, item)
+        duplicate = first is not None and (first[1] or first[0] < order)
+        if not duplicate:
+            self.first[key] = (order, True)
         self.writer.add_document(
             **document_fields(
                 document,
@@ -171,31 +184,47 @@ class _Batch:
         return duplicate
 
     def finish(self, dying_keys: Iterable[str]) -> None:
-        """Promote a copy for every content key whose representative this run removed."""
+        """Set the duplicate flag of every committed copy of the content keys this run
+        touched (added, or removed with ``dying_keys``): only the first copy is searchable.
+        Call once, after the last :meth:`add`."""
         for key in dying_keys:
-            if key not in self.represented:
-                self.represented[key] = self._committed_representative(key)
+            self._look_up(key)
+        for key, survivors in self.survivors.items():
+            first = self.first[key]
+            for stored in survivors:
+                is_first = first is not None and not first[1] and _path_order(stored) == first[0]
+                if (stored.get("duplicate") == "1") == is_first:
+                    self._rewrite(stored, duplicate=not is_first)
 
-    def _committed_representative(self, key: str) -> bool:
-        """Whether a committed, surviving document represents ``key``; promote one if none."""
-        if self.searcher is None:
-            return False
-        survivors = [
-            stored
-            for stored in self.searcher.documents(content_key=key)
-            if stored["abspath"] not in self.dying
-        ]
-        if not survivors:
-            return False
-        if any(stored.get("duplicate") == "0" for stored in survivors):
-            return True
-        promoted = min(survivors, key=lambda stored: stored["key"])
-        self.writer.delete_by_term("key", promoted["key"])
-        bookkeeping = {name: promoted[name] for name in ("abspath", "file_hash", "key", "content_key")}
+    def _look_up(self, key: str) -> None:
+        """Read the committed, surviving documents with ``key`` once per run."""
+        if key in self.first:
+            return
+        survivors = []
+        if self.searcher is not None:
+            survivors = [
+                stored
+                for stored in self.searcher.documents(content_key=key)
+                if stored["abspath"] not in self.dying
+            ]
+        self.survivors[key] = survivors
+        self.first[key] = (min(map(_path_order, survivors)), False) if survivors else None
+
+    def _rewrite(self, stored: dict, duplicate: bool) -> None:
+        """Replace a committed document by itself with its duplicate flag changed."""
+        self.writer.delete_by_term("key", stored["key"])
+        bookkeeping = {name: stored[name] for name in ("abspath", "file_hash", "key", "content_key")}
         self.writer.add_document(
-            **document_fields(stored_document(promoted), **bookkeeping, duplicate="0")
+            **document_fields(
+                stored_document(stored), **bookkeeping, duplicate="1" if duplicate else "0"
+            )
         )
-        return True
+
+
+def _path_order(stored: dict) -> tuple[str, int]:
+    """``(file path, item number)`` of a stored document, from its ``key`` (``path#item``)."""
+    abspath, _, item = stored["key"].rpartition("#")
+    return abspath, int(item)
 
 
 def index_paths(
@@ -280,7 +309,9 @@ def index_paths(
                     for abspath in sorted(gone):
                         writer.delete_by_term("abspath", abspath)
                         report.removed += 1
-                    for file in files:
+                    # Path order, so that the first copy of a duplicate is written first
+                    # (see _Batch) whatever order the folders were given in.
+                    for file in sorted(files, key=os.path.abspath):
                         abspath = os.path.abspath(file)
                         count = 0
                         if abspath in committed and abspath not in changed:
@@ -299,7 +330,7 @@ def index_paths(
                     searcher.close()
             with ix.searcher() as after:
                 report.documents = after.doc_count() - _duplicate_count(after)
-            _save_facet_table(ix)
+            _save_facet_table(ix, report)
         if report.rebuilt:
             make_current(index_dir, ix.storage.folder)
         report.generation = Path(ix.storage.folder).name
@@ -314,6 +345,12 @@ def _index_file(file: Path, abspath: str, changed: bool, batch: _Batch, report: 
     yields no document at all keeps its previous version, if it had one.
     """
     extractions = extract_file(file)
+    report.warnings += [
+        (str(file), warning)
+        for extraction in extractions
+        if extraction.document
+        for warning in extraction.warnings
+    ]
     documents = [extraction.document for extraction in extractions if extraction.document]
     errors = [extraction.error for extraction in extractions if extraction.error]
     if not documents:
@@ -377,7 +414,7 @@ def index_documents(
                 batch.writer.cancel()
                 raise
             batch.writer.commit()
-            _save_facet_table(ix)
+            _save_facet_table(ix, report)
             report.added = len(items_per_file)
             report.documents = report.indexed - report.duplicates
         make_current(index_dir, ix.storage.folder)
@@ -434,18 +471,27 @@ def _writable_index(index_dir: Path, generation: str | None):
         raise
 
 
-def _save_facet_table(ix) -> None:
-    """Save the facet table of the new commit beside it; searchers build it themselves when
-    it is missing, so a failure here (disk full) costs speed, not the run."""
+def _save_facet_table(ix, report: IndexReport) -> None:
+    """Save the facet table of the new commit beside it.
+
+    The commit is already searchable: searchers build the table themselves when no table
+    saved for their commit exists, so a failure here (disk full, an unforeseen index shape)
+    is a warning in ``report``, never a failed run after its commit.
+    """
     try:
         save_for_index(ix)
-    except OSError:
-        pass
+    except Exception as error:  # noqa: BLE001 (the run's commit stands; see docstring)
+        report.warnings.append(
+            (str(ix.storage.folder), f"facet table not saved ({type(error).__name__}: {error}); "
+             "searches build it from the index")
+        )
 
 
 def _committed_files(searcher) -> dict[str, str]:
     """Return ``{absolute path: content hash}`` of every file the committed index holds."""
     reader = searcher.reader()
+    if not reader.doc_count_all():  # an index of an empty folder has no columns at all
+        return {}
     paths = reader.column_reader("abspath")
     hashes = reader.column_reader("file_hash")
     return {paths[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}

@@ -41,6 +41,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.searching import Searcher
 
 from searchapp.document import Copy
+from searchapp.facets import MISSING_VALUES
 from searchapp.facets import FacetTable
 from searchapp.matching import matching_docnums
 from searchapp.matching import near_docnums
@@ -147,7 +148,7 @@ class SearchRequest:
             if len(values) > MAX_FILTER_VALUES:
                 errors.append(f"at most {MAX_FILTER_VALUES} values of {facet} can be chosen")
         for year in self.years:
-            if not (len(year) == 4 and year.isdigit()):
+            if not (len(year) == 4 and year.isdigit()) and year != MISSING_VALUES["year"]:
                 errors.append(f"year must be four digits, not {year!r}")
         if self.page * min(self.per_page, MAX_PER_PAGE) > MAX_RESULT_WINDOW:
             errors.append(
@@ -206,11 +207,13 @@ class Hit:
 @dataclass(frozen=True)
 class FacetValue:
     """One bucket of a facet: its value, how many matching documents it holds, and whether
-    it is among the active filters."""
+    it is among the active filters. ``missing`` marks the bucket of documents without the
+    field (value ``未注明日期`` or ``无来源``, :data:`searchapp.facets.MISSING_VALUES`)."""
 
     value: str
     count: int
     selected: bool
+    missing: bool = False
 
 
 @dataclass
@@ -265,7 +268,8 @@ class SearchResults:
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {
                 name: [
-                    {"value": v.value, "count": v.count, "selected": v.selected} for v in values
+                    {"value": v.value, "count": v.count, "selected": v.selected, "missing": v.missing}
+                    for v in values
                 ]
                 for name, values in self.facets.items()
             },
@@ -347,6 +351,13 @@ def date_range(value: str) -> tuple[str | None, str | None, bool, bool]:
     >>> date_range(">=2024-03-01")
     ('2024-03-01', None, False, False)
 
+    A range written backwards is read the right way round:
+
+    >>> date_range("2024-03-31..2024-03-01")
+    ('2024-03-01', '2024-03-31~', False, False)
+    >>> date_range("2024-03-05..2024-03")
+    ('2024-03-05', '2024-03~', False, False)
+
     :raises QueryError: for anything else, with the accepted forms in the message.
     """
     match = _DATE_VALUE.fullmatch(value)
@@ -371,6 +382,8 @@ def date_range(value: str) -> tuple[str | None, str | None, bool, bool]:
     end = _iso_prefix(match.group("end")) + "~" if match.group("end") else None
     if start is None and end is None:
         raise QueryError("date:.. needs a start or an end, e.g. date:2021..2022")
+    if start is not None and end is not None and start > end:  # written backwards: swap
+        start, end = end[:-1], start + "~"
     return start, end, False, False
 
 
@@ -842,17 +855,23 @@ def _facet_values(
     counts: dict[str, dict[str, int]], request: SearchRequest
 ) -> dict[str, list[FacetValue]]:
     """Order counted facet values for display: the :data:`FACET_SIZE` most frequent (years
-    newest first), then any selected value not among them, with its count."""
+    newest first), then any selected value not among them, with its count, then the bucket
+    of documents without the field (:data:`searchapp.facets.MISSING_VALUES`)."""
     facets = {}
     for facet in FACET_FIELDS:
-        facet_counts = counts.get(facet, {})
+        facet_counts = dict(counts.get(facet, {}))
+        missing_value = MISSING_VALUES.get(facet)
+        missing_count = facet_counts.pop(missing_value, 0)
         selected = set(request.filters()[facet])
         ordered = sorted(facet_counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
         if facet == "year":
             ordered.sort(key=lambda item: item[0], reverse=True)
-        shown = {value for value, _count in ordered}
+        shown = {value for value, _count in ordered} | {missing_value}
         ordered += [(value, facet_counts.get(value, 0)) for value in sorted(selected - shown)]
-        facets[facet] = [FacetValue(value, count, value in selected) for value, count in ordered]
+        values = [FacetValue(value, count, value in selected) for value, count in ordered]
+        if missing_count or missing_value in selected:
+            values.append(FacetValue(missing_value, missing_count, missing_value in selected, True))
+        facets[facet] = values
     return facets
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from searchapp.facets import MISSING_VALUES
 from searchapp.facets import FacetTable
 from searchapp.indexer import open_index
 from searchapp.matching import matching_docnums
@@ -55,8 +56,9 @@ def _brute_force_counts(searcher, request: SearchRequest) -> dict[str, Counter]:
     stored = [searcher.stored_fields(d) for d in _whoosh_docnums(searcher, core)]
     stored = [fields for fields in stored if fields.get("duplicate") != "1"]
     values = {
-        "year": lambda f: {f["year"]} if f.get("year") else set(),
-        "source": lambda f: {f["source"]} if f.get("source") else set(),
+        # Documents without a year or source count in the facet's bucket for them.
+        "year": lambda f: {f["year"]} if f.get("year") else {MISSING_VALUES["year"]},
+        "source": lambda f: {f["source"]} if f.get("source") else {MISSING_VALUES["source"]},
         "operation": lambda f: {v for v in f.get("operations", "").split(",") if v},
     }
     filters = request.filters()

@@ -84,12 +84,15 @@ class Extraction:
     :param error: why it was skipped, or ``None``.
     :param dropped: the lines removed as page chrome, in file order.
     :param format: the reader used (``""`` when the file could not be decoded).
+    :param warnings: what was read but not used, in words (``front-matter date '2024-02-30'
+        is not a real date; indexed as undated``); the document is indexed all the same.
     """
 
     document: Document | None
     error: IngestError | None
     dropped: tuple[str, ...] = ()
     format: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def extract_file(path: str | Path) -> list[Extraction]:
@@ -144,6 +147,7 @@ def _extraction(path, doc_id: str, format_name: str, fields: dict, text: str,
     fields = dict(fields)
     dropped = tuple(fields.pop("dropped", ()))
     where = f"item {item}: " if item else ""
+    warnings = tuple(where + warning for warning in fields.pop("warnings", ()))
     error = None
     if not fields["title"]:
         error = f"{where}no title found (read as {format_name})"
@@ -153,7 +157,7 @@ def _extraction(path, doc_id: str, format_name: str, fields: dict, text: str,
     if error:
         return Extraction(None, IngestError(path, error), dropped, format_name)
     document = Document(id=doc_id, path=str(path), format=format_name, **fields)
-    return Extraction(document, None, dropped, format_name)
+    return Extraction(document, None, dropped, format_name, warnings)
 
 
 def _has_text_after_header(text: str, item: int | None) -> bool:

@@ -547,9 +547,16 @@ def _fields(meta: dict, *, title: str, paragraphs: list[str], source: str, feed:
     :param meta: front matter: ``date`` (when ``day`` is None), ``url``, ``operation(s)``.
     :param origin: defaults to the credit found in ``paragraphs``.
     :param dropped: the lines removed as chrome, kept for ``inspect`` (not a Document field).
+    :returns: the fields, plus ``dropped`` and ``warnings`` (what the index run reports by
+        file name, e.g. a front-matter date that does not exist); neither is a Document field.
     """
     body = "\n\n".join(paragraphs)
-    day = day or to_cst_day(_meta_str(meta, "date"))
+    declared_date = _meta_str(meta, "date")
+    warnings = []
+    if declared_date and day is None:
+        day = to_cst_day(declared_date)
+        if day is None:
+            warnings.append(f"front-matter date {declared_date!r} is not a real date; indexed as undated")
     declared = _meta_list(meta, "operation") + _meta_list(meta, "operations")
     return {
         "title": title,
@@ -564,6 +571,7 @@ def _fields(meta: dict, *, title: str, paragraphs: list[str], source: str, feed:
         "body": body,
         "lang": detect_script(f"{title}\n{body}"),
         "dropped": list(dropped),
+        "warnings": warnings,
     }
 
 
