@@ -50,11 +50,11 @@ def test_search_has_exactly_the_documented_shape(client):
     assert list(data["facets"]) == ["year", "source", "operation"]
     # A facet is counted without its own filter, so the other years stay on offer.
     assert data["facets"]["year"] == [
-        {"value": "2022", "count": 2, "selected": True},
-        {"value": "2021", "count": 1, "selected": False},
+        {"value": "2022", "count": 2, "selected": True, "missing": False},
+        {"value": "2021", "count": 1, "selected": False, "missing": False},
     ]
     for values in data["facets"].values():
-        assert all(list(value) == ["value", "count", "selected"] for value in values)
+        assert all(list(value) == ["value", "count", "selected", "missing"] for value in values)
 
 
 def test_search_is_what_the_core_returns(client, seed_index_dir):
