@@ -1,5 +1,7 @@
 """Shared fixtures: the real seed documents, an index built from them once per session, and
-a Flask app and test client over that index (flaskr's ``app`` / ``client`` pattern)."""
+a Flask app and test client over that index (flaskr's ``app`` / ``client`` pattern); a tiny
+hand-written corpus whose right answers can be read off the texts; one ``searcher`` fixture
+over the seed, tiny or corpus-sample index."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from searchapp import create_app
+from searchapp.document import Document
 from searchapp.indexer import index_documents
 from searchapp.ingest import read_documents
 
@@ -24,6 +27,118 @@ def seed_index_dir(seeds_dir, tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("seed-index")
     index_documents(read_documents([seeds_dir]), index_dir)
     return index_dir
+
+
+#: Five short press releases written for the tests (``tests/test_tiny_corpus.py`` lists what
+#: each query must find, and why). A and B share 跑分, in A's title and in B's body; 冒充 and
+#: 客服 stand next to each other only in D (B has them apart); E is about traffic and shares
+#: nothing with the others but its source. C and E are undated, C and D have no source,
+#: B, D and E name no operation.
+TINY_CORPUS = (
+    Document(
+        id="a",
+        path="tiny/a.md",
+        title="警方捣毁一个跑分洗钱团伙",
+        date="2022-07-25",
+        year=2022,
+        date_source="front_matter",
+        source="新浪财经",
+        feed="",
+        origin="澎湃新闻",
+        url="https://example.cn/a",
+        operations=("断卡", "断流"),
+        body="在断卡、断流行动中，警方抓获犯罪嫌疑人12名，冻结涉案资金300万元。该团伙为电信网络诈骗团伙转移赃款。",
+    ),
+    Document(
+        id="b",
+        path="tiny/b.md",
+        title="反诈宣传走进社区",
+        date="2023-03-01",
+        year=2023,
+        date_source="byline",
+        source="光明网",
+        feed="",
+        origin="",
+        url="",
+        operations=(),
+        body="民警向居民讲解跑分、刷单和冒充公检法等诈骗手法，提醒大家接到自称客服的电话要核实身份。",
+    ),
+    Document(
+        id="c",
+        path="tiny/c.md",
+        title="关于深入开展断卡行动的通报",
+        date=None,
+        year=None,
+        date_source=None,
+        source="",
+        feed="",
+        origin="公安部刑侦局",
+        url="",
+        operations=("断卡",),
+        body="公安机关持续开展断卡行动，严厉打击非法买卖电话卡、银行卡的违法犯罪。",
+    ),
+    Document(
+        id="d",
+        path="tiny/d.md",
+        title="冒充客服诈骗案告破",
+        date="2021-06-17",
+        year=2021,
+        date_source="byline",
+        source="",
+        feed="",
+        origin="",
+        url="",
+        operations=(),
+        body="一名市民接到冒充客服的电话后被骗5万元，警方当天立案，次日抓获犯罪嫌疑人3名。",
+    ),
+    Document(
+        id="e",
+        path="tiny/e.md",
+        title="春节期间道路交通管制公告",
+        date=None,
+        year=None,
+        date_source=None,
+        source="新浪财经",
+        feed="",
+        origin="",
+        url="",
+        operations=(),
+        body="春节期间部分路段实行临时交通管制，请驾驶人提前规划出行路线。",
+    ),
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_index_dir(tmp_path_factory) -> Path:
+    """An index folder of :data:`TINY_CORPUS`, shared by read-only tests."""
+    index_dir = tmp_path_factory.mktemp("tiny-index")
+    index_documents(TINY_CORPUS, index_dir)
+    return index_dir
+
+
+#: The indexes the :func:`searcher` fixture opens, by parameter → the fixture giving its folder.
+SEARCHER_INDEXES = {
+    "seeds": "seed_index_dir",
+    "tiny": "tiny_index_dir",
+    "corpus sample": "corpus_sample_index_dir",
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(request):
+    """A searcher over the seed index, shared by the read-only tests of a module.
+
+    Parametrize it indirectly to read another index, by a key of :data:`SEARCHER_INDEXES`:
+    ``@pytest.mark.parametrize("searcher", ["tiny"], indirect=True)`` opens
+    :data:`TINY_CORPUS`'s; ``["seeds", "corpus sample"]`` runs a test on the seeds, then on
+    :func:`corpus_sample_index_dir` (skipped when the corpus is absent). Tests that write
+    to an index, or need a searcher of their own, open it themselves.
+    """
+    from searchapp.indexer import open_index
+
+    index_dir = request.getfixturevalue(SEARCHER_INDEXES[getattr(request, "param", "seeds")])
+    with open_index(index_dir).searcher() as searcher:
+        yield searcher
 
 
 @pytest.fixture
