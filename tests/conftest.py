@@ -223,16 +223,3 @@ def corpus_sample_index_dir(corpus_sample, tmp_path_factory) -> Path:
     finally:
         searchapp.writers.PARALLEL_MIN_FILES = saved
     return index_dir
-
-
-@pytest.fixture(params=["seeds", "corpus sample"])
-def seed_or_corpus_searcher(request, seed_index_dir):
-    """A searcher over the seed index, then (second parameter) over the corpus sample's."""
-    from searchapp.generations import open_index
-
-    index_dir = (
-        seed_index_dir if request.param == "seeds"
-        else request.getfixturevalue("corpus_sample_index_dir")
-    )
-    with open_index(index_dir).searcher() as searcher:
-        yield searcher

@@ -8,7 +8,6 @@ from conftest import assert_error
 from searchapp import create_app
 from searchapp.document import Document
 from searchapp.indexer import index_documents
-from searchapp.indexer import open_index
 from searchapp.search import MAX_PER_PAGE
 from searchapp.search import SearchRequest
 from searchapp.search import search
@@ -57,11 +56,10 @@ def test_search_has_exactly_the_documented_shape(client):
         assert all(list(value) == ["value", "count", "selected", "missing"] for value in values)
 
 
-def test_search_is_what_the_core_returns(client, seed_index_dir):
+def test_search_is_what_the_core_returns(client, searcher):
     response = client.get("/api/search?q=断卡 拔钉&operation=断流&sort=date&per_page=5")
-    with open_index(seed_index_dir).searcher() as searcher:
-        request = SearchRequest(q="断卡 拔钉", operations=("断流",), sort="date", per_page=5)
-        expected = search(searcher, request).to_dict()
+    request = SearchRequest(q="断卡 拔钉", operations=("断流",), sort="date", per_page=5)
+    expected = search(searcher, request).to_dict()
     data = response.get_json()
     data.pop("took_ms"), expected.pop("took_ms")
     assert data == expected

@@ -17,7 +17,6 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from searchapp import create_app
-from searchapp.indexer import open_index
 from searchapp.search import MAX_QUERY_CHARS
 from searchapp.search import QueryError
 from searchapp.search import SearchRequest
@@ -61,12 +60,6 @@ parameters = st.lists(
     ),
     max_size=8,
 )
-
-
-@pytest.fixture(scope="module")
-def searcher(seed_index_dir):
-    with open_index(seed_index_dir).searcher() as searcher:
-        yield searcher
 
 
 @pytest.fixture(scope="module")

@@ -27,20 +27,20 @@ def _whoosh_docnums(searcher, q) -> list[int]:
     return sorted(d for d in set(searcher.docs_for_query(q)) if not reader.is_deleted(d))
 
 
+@pytest.mark.parametrize("searcher", ["seeds", "corpus sample"], indirect=True)
 @pytest.mark.parametrize("q", QUERIES)
-def test_array_matching_equals_whoosh(seed_or_corpus_searcher, q):
-    searcher = seed_or_corpus_searcher
+def test_array_matching_equals_whoosh(searcher, q):
     core = _core(q, searcher.schema)
     reader = searcher.reader()
     ours = [d for d in matching_docnums(searcher, core).tolist() if not reader.is_deleted(d)]
     assert ours == _whoosh_docnums(searcher, core)
 
 
-def test_the_corpus_sample_matches_something_for_most_queries(corpus_sample_index_dir):
+@pytest.mark.parametrize("searcher", ["corpus sample"], indirect=True)
+def test_the_corpus_sample_matches_something_for_most_queries(searcher):
     # Guards the test above from passing on empty results only.
-    with open_index(corpus_sample_index_dir).searcher() as searcher:
-        sizes = {q: len(matching_docnums(searcher, _core(q, searcher.schema))) for q in QUERIES}
-        documents = len(FacetTable.for_searcher(searcher).all_docnums())
+    sizes = {q: len(matching_docnums(searcher, _core(q, searcher.schema))) for q in QUERIES}
+    documents = len(FacetTable.for_searcher(searcher).all_docnums())
     # Relations that must hold whatever the sample (562 documents, most of them CCTV items).
     assert sizes["诈骗"] >= 5 and sizes["骗"] > sizes["诈骗"]
     assert sizes["詐騙"] == sizes["诈骗"] and sizes["電信網絡詐騙"] == sizes["电信网络诈骗"]
@@ -76,6 +76,7 @@ def _brute_force_counts(searcher, request: SearchRequest) -> dict[str, Counter]:
     return counts
 
 
+@pytest.mark.parametrize("searcher", ["corpus sample"], indirect=True)
 @pytest.mark.parametrize(
     "request_args",
     [
@@ -88,11 +89,10 @@ def _brute_force_counts(searcher, request: SearchRequest) -> dict[str, Counter]:
         {"q": "网络", "years": ("2023",), "sources": ("央视网", "安全客")},
     ],
 )
-def test_facet_counts_equal_counts_from_stored_fields(corpus_sample_index_dir, request_args):
+def test_facet_counts_equal_counts_from_stored_fields(searcher, request_args):
     request = SearchRequest(**request_args)
-    with open_index(corpus_sample_index_dir).searcher() as searcher:
-        results = search(searcher, request)
-        expected = _brute_force_counts(searcher, request)
+    results = search(searcher, request)
+    expected = _brute_force_counts(searcher, request)
     for facet, values in results.facets.items():
         shown = {value.value: value.count for value in values if value.count}
         top = dict(expected[facet].most_common())
@@ -104,16 +104,16 @@ def test_facet_counts_equal_counts_from_stored_fields(corpus_sample_index_dir, r
             assert shown == top
 
 
-def test_totals_and_date_order_match_stored_fields(corpus_sample_index_dir):
+@pytest.mark.parametrize("searcher", ["corpus sample"], indirect=True)
+def test_totals_and_date_order_match_stored_fields(searcher):
     request = SearchRequest(q="警方", sort="date", per_page=100)
-    with open_index(corpus_sample_index_dir).searcher() as searcher:
-        results = search(searcher, request)
-        expected = [
-            fields for fields in
-            (searcher.stored_fields(d) for d in _whoosh_docnums(searcher, _core("警方", searcher.schema)))
-            if fields.get("duplicate") != "1"
-        ]
-        oldest_first = search(searcher, SearchRequest(q="警方", sort="date_asc", per_page=100))
+    results = search(searcher, request)
+    expected = [
+        fields for fields in
+        (searcher.stored_fields(d) for d in _whoosh_docnums(searcher, _core("警方", searcher.schema)))
+        if fields.get("duplicate") != "1"
+    ]
+    oldest_first = search(searcher, SearchRequest(q="警方", sort="date_asc", per_page=100))
     assert results.total == len(expected) > 10
     dates = [hit.date for hit in results.hits]
     dated = [d for d in dates if d]
@@ -123,19 +123,18 @@ def test_totals_and_date_order_match_stored_fields(corpus_sample_index_dir):
     assert asc == sorted(asc)
 
 
-def test_histogram_counts_every_match_once(corpus_sample_index_dir):
-    with open_index(corpus_sample_index_dir).searcher() as searcher:
-        histogram = date_histogram(searcher, SearchRequest(q="诈骗"))
-        total = search(searcher, SearchRequest(q="诈骗")).total
+@pytest.mark.parametrize("searcher", ["corpus sample"], indirect=True)
+def test_histogram_counts_every_match_once(searcher):
+    histogram = date_histogram(searcher, SearchRequest(q="诈骗"))
+    total = search(searcher, SearchRequest(q="诈骗")).total
     assert sum(bucket.count for bucket in histogram.buckets) + histogram.undated == total
 
 
-def test_facet_table_is_built_once_per_searcher(seed_index_dir):
-    with open_index(seed_index_dir).searcher() as searcher:
-        assert FacetTable.for_searcher(searcher) is FacetTable.for_searcher(searcher)
-        table = FacetTable.for_searcher(searcher)
-        assert table.size == searcher.doc_count_all()
-        assert set(table.values["year"]) >= {"2022"}
+def test_facet_table_is_built_once_per_searcher(searcher):
+    assert FacetTable.for_searcher(searcher) is FacetTable.for_searcher(searcher)
+    table = FacetTable.for_searcher(searcher)
+    assert table.size == searcher.doc_count_all()
+    assert set(table.values["year"]) >= {"2022"}
 
 
 def _same_table(a: FacetTable, b: FacetTable) -> bool:

@@ -18,12 +18,6 @@ from searchapp.search import date_histogram
 from searchapp.search import more_like_this
 
 
-@pytest.fixture(scope="module")
-def searcher(seed_index_dir):
-    with open_index(seed_index_dir).searcher() as searcher:
-        yield searcher
-
-
 def histogram_of(searcher, q="", **options):
     request = SearchRequest(q=q, **options.pop("request", {}))
     histogram = date_histogram(searcher, request, **options)
@@ -157,14 +151,13 @@ def test_more_like_this_lists_a_reprinted_title_once(tmp_path):
         assert [hit.rank for hit in related] == [1]
 
 
-def test_counts_and_histogram_parse_the_query_as_the_search_does(seed_index_dir):
+def test_counts_and_histogram_parse_the_query_as_the_search_does(searcher):
     from searchapp.search import search
 
     # 断卡 stands in the bodies of seeds 001, 003 and 004 and in no title (checked by hand).
-    with open_index(seed_index_dir).searcher() as searcher:
-        everywhere = SearchRequest(q="断卡")
-        titles = SearchRequest(q="断卡", title_only=True)
-        assert count_matches(searcher, everywhere) == search(searcher, everywhere).total == 3
-        assert count_matches(searcher, titles) == search(searcher, titles).total == 0
-        histogram = date_histogram(searcher, titles)
-        assert histogram.buckets == [] and histogram.undated == 0
+    everywhere = SearchRequest(q="断卡")
+    titles = SearchRequest(q="断卡", title_only=True)
+    assert count_matches(searcher, everywhere) == search(searcher, everywhere).total == 3
+    assert count_matches(searcher, titles) == search(searcher, titles).total == 0
+    histogram = date_histogram(searcher, titles)
+    assert histogram.buckets == [] and histogram.undated == 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 import searchapp.search
-from searchapp.indexer import open_index
 from searchapp.scoring import Unsupported
 from searchapp.scoring import all_scores
 from searchapp.search import SearchRequest
@@ -26,9 +25,9 @@ from query_shapes import core_query as _core
 WHOOSH_SCORED = {"骗", "警"}
 
 
+@pytest.mark.parametrize("searcher", ["seeds", "corpus sample"], indirect=True)
 @pytest.mark.parametrize("q", QUERIES)
-def test_scores_equal_whoosh(seed_or_corpus_searcher, q):
-    searcher = seed_or_corpus_searcher
+def test_scores_equal_whoosh(searcher, q):
     core = _core(q, searcher.schema)
     if q in WHOOSH_SCORED:
         with pytest.raises(Unsupported):
@@ -42,9 +41,9 @@ def test_scores_equal_whoosh(seed_or_corpus_searcher, q):
         assert ours[docnum] == pytest.approx(score, rel=1e-9), docnum
 
 
+@pytest.mark.parametrize("searcher", ["seeds", "corpus sample"], indirect=True)
 @pytest.mark.parametrize("q", ["香港 警方", "网络 安全", "新闻 联播", "电信 网络 诈骗", "断卡 行动"])
-def test_adjacency_bonus_equals_whoosh(seed_or_corpus_searcher, q):
-    searcher = seed_or_corpus_searcher
+def test_adjacency_bonus_equals_whoosh(searcher, q):
     parsed = parse_query(q, searcher.schema)
     assert isinstance(parsed, WithAdjacencyBonus)
     window = [docnum for _score, docnum in searcher.search(parsed.a, limit=300, terms=False).top_n]
@@ -58,13 +57,13 @@ def test_adjacency_bonus_equals_whoosh(seed_or_corpus_searcher, q):
     assert all(ours[d] == pytest.approx(whoosh[d], rel=1e-9) for d in whoosh)
 
 
+@pytest.mark.parametrize("searcher", ["corpus sample"], indirect=True)
 @pytest.mark.parametrize("q", ["新闻联播", "香港 警方", '"网络安全"', "中国", "app"])
-def test_rankings_equal_whoosh_scoring(corpus_sample_index_dir, q, monkeypatch):
+def test_rankings_equal_whoosh_scoring(searcher, q, monkeypatch):
     request = SearchRequest(q=q, per_page=50)
-    with open_index(corpus_sample_index_dir).searcher() as searcher:
-        ours = search(searcher, request)
-        monkeypatch.setattr(searchapp.search, "score_all", lambda *args: None)
-        whoosh = search(searcher, request)
+    ours = search(searcher, request)
+    monkeypatch.setattr(searchapp.search, "score_all", lambda *args: None)
+    whoosh = search(searcher, request)
     assert ours.total == whoosh.total > 0
     assert [(hit.id, round(hit.score, 9)) for hit in ours.hits] == [
         (hit.id, round(hit.score, 9)) for hit in whoosh.hits

@@ -19,12 +19,6 @@ from searchapp.search import search
 CASES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
 
 
-@pytest.fixture(scope="module")
-def searcher(seed_index_dir):
-    with open_index(seed_index_dir).searcher() as searcher:
-        yield searcher
-
-
 def seeds_found(searcher, q="", **options):
     """Return the seed numbers ("000" …) the search finds, in result order."""
     results = search(searcher, SearchRequest(q=q, per_page=MAX_PER_PAGE, **options))
