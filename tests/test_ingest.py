@@ -17,8 +17,8 @@ from searchapp.ingest.extract import find_origin
 from searchapp.ingest.extract import infer_day_from_navigation
 from searchapp.ingest.extract import to_cst_day
 from searchapp.ingest.frontmatter import split_front_matter
-from searchapp.ingest.readers import html_paragraphs
-from searchapp.ingest.readers import read_plain_text
+from searchapp.ingest.html_text import html_paragraphs
+from searchapp.ingest.plain_text import read_plain_text
 from searchapp.ingest.readers import sniff
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

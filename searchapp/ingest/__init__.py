@@ -4,9 +4,9 @@
 ...     print(item if isinstance(item, IngestError) else item.title)
 
 The format of each file is sniffed from its content (:func:`readers.sniff`), never from its
-name; :mod:`.encoding` decodes it, one reader per format in :mod:`.readers` extracts the
-fields, with the chrome tables of :mod:`.boilerplate`, the metadata rules of :mod:`.extract`
-and the operation names of :mod:`.operations`.
+name; :mod:`.encoding` decodes it, one reader per format (a module each, listed in
+:mod:`.readers`) extracts the fields, with the chrome tables of :mod:`.boilerplate`, the
+metadata rules of :mod:`.extract` and the operation names of :mod:`.operations`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Metadata found in text: publication days, bylines, navigation dates and origin credits."""
+"""Metadata found in text: publication days, bylines, navigation dates and origin credits.
+
+Bylines come at the head of scraped text (``来源:中国新闻网2022-12-30 10:41``), as a web
+page's 来源/更新时间 block (``来源：央视网  更新时间：2024年08月10日 19:26``) or as a
+dateline under a page's headline (``发布时间 : 2022-11-18 12:00:47``).
+"""
 
 from __future__ import annotations
 
@@ -116,6 +121,61 @@ def find_origin(paragraphs: Sequence[str]) -> str:
         if reporter and reporter["org"] not in _NOT_OUTLETS:
             return reporter["org"]
     return ""
+
+
+#: A page byline: "来源：央视网 更新时间：2024年08月10日 19:26" (on one line or two).
+_PAGE_SOURCE_RE = re.compile(r"^来源[:：]\s*(?P<name>[^\s]{2,20})(?:\s+|$)")
+_PAGE_UPDATED_RE = re.compile(r"(?:更新时间|发布时间)[:：]\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2})")
+
+
+def page_byline(lines: list[str]) -> tuple[str, str | None, list[str]]:
+    """Take a page's 来源/更新时间/视频简介 block out of its text.
+
+    :return: ``(source or "", day or None, the other lines)``; the block is recognised only
+        where a 来源 line carries or precedes an 更新时间 line (a closing credit alone stays).
+    """
+    for index, line in enumerate(lines):
+        source = _PAGE_SOURCE_RE.match(line)
+        updated = _PAGE_UPDATED_RE.search(line)
+        if source and not updated and index + 1 < len(lines):
+            updated = _PAGE_UPDATED_RE.match(lines[index + 1])
+        if source and updated:
+            day = to_cst_day(updated["date"])
+            rest = [kept for kept in lines[:index] if not kept.startswith("视频简介")]
+            return source["name"], day, rest
+    return "", None, lines
+
+
+def page_byline_anywhere(html: str, source: str) -> tuple[str, str | None]:
+    """Find a ``来源：央视网  更新时间：2022年01月10日`` byline anywhere in a page's markup,
+    for pages whose byline sits outside the article block.
+
+    :return: ``(source, day)``: the byline's source (``source`` when it names none) and day.
+    """
+    text = re.sub(r"<[^>]*>", "\n", html)
+    match = _PAGE_UPDATED_RE.search(text)
+    if not match:
+        return source, None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    named = _PAGE_SOURCE_RE.match(text[line_start : match.start()].strip())
+    return (named["name"] if named and not source else source), to_cst_day(match["date"])
+
+
+#: A page's dateline under its headline: "发布时间 : 2022-11-18 12:00:47", "发表于 2024年06月10日
+#: 00时03分", a bare "2024-09-13 17:25:05" or "*2023-8-7 20:4:40".
+_DATELINE_RE = re.compile(
+    r"^(?:.{0,40}(?:发布时间|发表于)\s*[:：]?\s*|\*?)(?P<date>\d{4}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))"
+    r"(?:\s*\d{1,2}(?::\d{1,2}){1,2}|\s*\d{1,2}时\d{1,2}分)?(?:\s.{0,30})?$"
+)
+
+
+def page_dateline(lines: list[str]) -> str | None:
+    """Return the day of the first dateline among the lines right under a page's headline."""
+    for line in lines:
+        match = _DATELINE_RE.match(line)
+        if match and len(line) <= 80:
+            return to_cst_day(match["date"])
+    return None
 
 
 def _strip_suffix(name: str) -> str:
