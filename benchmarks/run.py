@@ -183,7 +183,7 @@ def _query_runner(engine: str, index_dir: str):
     """
     if engine == "ours":
         from searchapp.analysis import get_segmenter
-        from searchapp.generations import open_index
+        from searchapp.engine.whoosh.generations import open_index
         from searchapp.search import search
 
         ix = open_index(index_dir)
@@ -335,9 +335,9 @@ def _phases(index_dir: str, spec: dict) -> dict:
 
     from searchapp import search as core
     from searchapp.facets import FacetTable
-    from searchapp.generations import open_index
-    from searchapp.matching import matching_docnums
-    from searchapp.scoring import score_all
+    from searchapp.engine.whoosh.generations import open_index
+    from searchapp.engine.whoosh.matching import matching_docnums
+    from searchapp.engine.whoosh.scoring import score_all
 
     searcher = open_index(index_dir).searcher()
     request = _spec_request(spec)

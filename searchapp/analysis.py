@@ -259,8 +259,8 @@ def use_user_dictionary(entries: Iterable[tuple[str, int | None]]) -> None:
         (normalized words; ``freq`` ``None`` lets jieba choose one that keeps the word
         whole); empty for the domain dictionary alone.
 
-    Opening an index (:func:`searchapp.generations.open_index`) calls this with the index's
-    own dictionary, and an index run with the dictionary it writes with, so a process
+    Opening an index (:func:`searchapp.engine.whoosh.generations.open_index`) calls this with
+    the index's own dictionary, and an index run with the dictionary it writes with, so a process
     segments as the index it opened last was segmented. The segmenter of each dictionary
     is built once (a copy of the base one plus the words, about 20 ms) and the two most
     recent ones are kept; the switch itself is one assignment, so texts being analysed in
@@ -533,7 +533,7 @@ class NgramTokenizer(_RunTokenizer):
     the character starts a run (a number or Latin word stands before it in both) that may go
     on (``25.8万起``). Any other unigram a query needs stands at the end of a run in the text
     too; a query of one Han character alone is a prefix query on the field
-    (:meth:`searchapp.schema.ChineseText.phrase_query`).
+    (:meth:`searchapp.engine.whoosh.schema.ChineseText.phrase_query`).
     Indexing every unigram would add a third of the field's postings for nothing.
 
     >>> [t.text for t in NgramTokenizer()("“断卡”行动")]

@@ -127,8 +127,8 @@ def _read_user_dictionary(path: Path):
 
 def _previous_user_dictionary(index_dir: Path):
     """The user dictionary of the current index, or ``None`` when it has none (or no index)."""
-    from searchapp.generations import IndexNotFound
-    from searchapp.generations import index_user_dictionary
+    from searchapp.engine.whoosh.generations import IndexNotFound
+    from searchapp.engine.whoosh.generations import index_user_dictionary
 
     try:
         dictionary = index_user_dictionary(index_dir)
@@ -143,7 +143,7 @@ def _warn_about_another_user_dictionary(index_dir: Path) -> None:
     from searchapp.analysis import USERDICT_ENV
     from searchapp.analysis import UserDictionary
     from searchapp.analysis import UserDictionaryError
-    from searchapp.generations import index_user_dictionary
+    from searchapp.engine.whoosh.generations import index_user_dictionary
 
     path = os.environ.get(USERDICT_ENV)
     if not path:
@@ -183,7 +183,7 @@ def _build_index(
     from searchapp.indexer import UserDictionaryMismatch
     from searchapp.indexer import index_paths
     from searchapp.ingest import IngestError
-    from searchapp.writers import WriterProcessFailed
+    from searchapp.engine.whoosh.writers import WriterProcessFailed
 
     # disable=None: no bar when stderr is not a terminal (logs, pipes), as with --quiet.
     with tqdm(unit=" files", disable=True if quiet else None, file=sys.stderr, leave=False) as progress:
@@ -242,8 +242,8 @@ def search_command(
 
     Example: searchapp search 断卡 --year 2022 --sort date
     """
-    from searchapp.generations import IndexNotFound
-    from searchapp.generations import open_index
+    from searchapp.engine.whoosh.generations import IndexNotFound
+    from searchapp.engine.whoosh.generations import open_index
     from searchapp.search import QueryError
     from searchapp.search import SearchRequest
     from searchapp.search import search
@@ -425,8 +425,8 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path):
     Example: searchapp serve --port 8080
     """
     from searchapp import create_app
-    from searchapp.generations import IndexNotFound
-    from searchapp.generations import current_generation
+    from searchapp.engine.whoosh.generations import IndexNotFound
+    from searchapp.engine.whoosh.generations import current_generation
     from searchapp.web.server import serve
 
     try:

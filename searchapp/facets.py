@@ -8,7 +8,7 @@ filter and orders by date with array operations. Counts stay exact.
 
 Where the data comes from: the sortable ``year``, ``source`` and ``date`` columns, the
 postings of the multi-valued ``operations`` field, and the postings of ``duplicate:1``
-(exact duplicates, never shown) — see :mod:`searchapp.schema`.
+(exact duplicates, never shown) — see :mod:`searchapp.engine.whoosh.schema`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from searchapp.schema import FACET_FIELDS
+from searchapp.engine.whoosh.schema import FACET_FIELDS
 
 #: Facets held as one value per document (a column), as opposed to ``operation``.
 _SINGLE_VALUED = ("year", "source")

@@ -1,7 +1,8 @@
 """Keep the Whoosh index in line with folders of press releases, safely.
 
 The index folder holds generations of the index and names the current one
-(:mod:`searchapp.generations`); ``.lock`` in it is held by the one run allowed at a time.
+(:mod:`searchapp.engine.whoosh.generations`); ``.lock`` in it is held by the one run allowed
+at a time.
 
 :func:`index_paths` is incremental: it hashes every file, parses only new and changed ones,
 removes the documents of files that are gone, and commits once. Whoosh commits atomically (a
@@ -41,23 +42,23 @@ from searchapp.analysis import normalize
 from searchapp.analysis import use_user_dictionary
 from searchapp.document import Document
 from searchapp.facets import save_for_index
-from searchapp.generations import CURRENT_FILE  # noqa: F401 (part of this module's interface)
-from searchapp.generations import GENERATION_PREFIX
-from searchapp.generations import IndexNotFound
-from searchapp.generations import current_generation
-from searchapp.generations import index_user_dictionary
-from searchapp.generations import make_current
-from searchapp.generations import open_index  # noqa: F401 (part of this module's interface)
-from searchapp.generations import remove_stale_generations
-from searchapp.generations import save_user_dictionary
-from searchapp.generations import storage
+from searchapp.engine.whoosh.generations import CURRENT_FILE  # noqa: F401 (this module's interface)
+from searchapp.engine.whoosh.generations import GENERATION_PREFIX
+from searchapp.engine.whoosh.generations import IndexNotFound
+from searchapp.engine.whoosh.generations import current_generation
+from searchapp.engine.whoosh.generations import index_user_dictionary
+from searchapp.engine.whoosh.generations import make_current
+from searchapp.engine.whoosh.generations import open_index  # noqa: F401 (this module's interface)
+from searchapp.engine.whoosh.generations import remove_stale_generations
+from searchapp.engine.whoosh.generations import save_user_dictionary
+from searchapp.engine.whoosh.generations import storage
 from searchapp.ingest import IngestError
 from searchapp.ingest import iter_files
 from searchapp.ingest import extract_file
-from searchapp.schema import build_schema
-from searchapp.schema import document_fields
-from searchapp.schema import stored_document
-from searchapp.writers import open_writer
+from searchapp.engine.whoosh.schema import build_schema
+from searchapp.engine.whoosh.schema import document_fields
+from searchapp.engine.whoosh.schema import stored_document
+from searchapp.engine.whoosh.writers import open_writer
 
 LOCK_FILE = ".lock"
 #: How long a second index run waits for the first to finish before giving up.
@@ -249,7 +250,7 @@ def index_paths(
         gave, e.g. to advance a progress bar.
     :param lock_timeout_s: seconds to wait for another index run to finish.
     :param processes: writer processes when many files are to be read (see
-        :func:`searchapp.writers.open_writer`); default: one per core.
+        :func:`searchapp.engine.whoosh.writers.open_writer`); default: one per core.
     :param user_dictionary: an extra jieba user dictionary to segment with, recorded in the
         index (searches of it then use it too). ``None``: an update keeps the index's own, a
         new generation has none. An update cannot change it: every document would have to

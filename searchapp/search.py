@@ -43,17 +43,17 @@ from whoosh.searching import Searcher
 from searchapp.document import Copy
 from searchapp.facets import MISSING_VALUES
 from searchapp.facets import FacetTable
-from searchapp.matching import matching_docnums
-from searchapp.matching import near_docnums
-from searchapp.scoring import best
-from searchapp.scoring import score_all
+from searchapp.engine.whoosh.matching import matching_docnums
+from searchapp.engine.whoosh.matching import near_docnums
+from searchapp.engine.whoosh.scoring import best
+from searchapp.engine.whoosh.scoring import score_all
 from searchapp.document import Document
-from searchapp.schema import FACET_FIELDS
-from searchapp.schema import SEARCH_FIELDS
-from searchapp.schema import ChineseText
-from searchapp.schema import ExpansionQuery
-from searchapp.schema import HanCharacter
-from searchapp.schema import stored_document
+from searchapp.engine.whoosh.schema import FACET_FIELDS
+from searchapp.engine.whoosh.schema import SEARCH_FIELDS
+from searchapp.engine.whoosh.schema import ChineseText
+from searchapp.engine.whoosh.schema import ExpansionQuery
+from searchapp.engine.whoosh.schema import HanCharacter
+from searchapp.engine.whoosh.schema import stored_document
 from searchapp.snippets import highlight
 from searchapp.snippets import make_snippet
 

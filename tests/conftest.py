@@ -212,14 +212,14 @@ def corpus_sample() -> list[Path]:
 def corpus_sample_index_dir(corpus_sample, tmp_path_factory) -> Path:
     """An index of :func:`corpus_sample` built the way a large run is: two writer
     processes (the parallel path, forced on for this small sample)."""
-    import searchapp.writers
+    import searchapp.engine.whoosh.writers
     from searchapp.indexer import index_paths
 
     index_dir = tmp_path_factory.mktemp("corpus-sample-index")
-    saved = searchapp.writers.PARALLEL_MIN_FILES
-    searchapp.writers.PARALLEL_MIN_FILES = 0
+    saved = searchapp.engine.whoosh.writers.PARALLEL_MIN_FILES
+    searchapp.engine.whoosh.writers.PARALLEL_MIN_FILES = 0
     try:
         index_paths(corpus_sample, index_dir, processes=2)
     finally:
-        searchapp.writers.PARALLEL_MIN_FILES = saved
+        searchapp.engine.whoosh.writers.PARALLEL_MIN_FILES = saved
     return index_dir

@@ -183,7 +183,7 @@ def test_ngrams_index_a_character_alone_only_where_a_run_starts_or_ends():
 )
 def test_phrases_ending_inside_a_run_still_match(tmp_path, q, text):
     from searchapp.document import Document
-    from searchapp.generations import open_index
+    from searchapp.engine.whoosh.generations import open_index
     from searchapp.indexer import index_documents
     from searchapp.search import SearchRequest
     from searchapp.search import search

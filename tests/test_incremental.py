@@ -23,7 +23,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from searchapp.facets import MISSING_VALUES
-from searchapp.generations import open_index
+from searchapp.engine.whoosh.generations import open_index
 from searchapp.indexer import index_paths
 from searchapp.search import SearchRequest
 from searchapp.search import date_histogram

@@ -15,7 +15,7 @@ import pytest
 from searchapp.facets import MISSING_VALUES
 from searchapp.facets import FacetTable
 from searchapp.indexer import open_index
-from searchapp.matching import matching_docnums
+from searchapp.engine.whoosh.matching import matching_docnums
 from searchapp.search import SearchRequest
 from searchapp.search import date_histogram
 from searchapp.search import search
@@ -150,7 +150,7 @@ def _same_table(a: FacetTable, b: FacetTable) -> bool:
 
 
 def test_the_indexer_saves_the_facet_table_and_searchers_load_it(corpus_sample_index_dir):
-    from searchapp.generations import current_generation
+    from searchapp.engine.whoosh.generations import current_generation
 
     folder = corpus_sample_index_dir / current_generation(corpus_sample_index_dir)
     saved = list(folder.glob("facets-*.npz"))
@@ -166,7 +166,7 @@ def test_the_indexer_saves_the_facet_table_and_searchers_load_it(corpus_sample_i
 def test_a_table_saved_for_another_commit_is_not_used(tmp_path, seeds_dir):
     import shutil
 
-    from searchapp.generations import current_generation
+    from searchapp.engine.whoosh.generations import current_generation
     from searchapp.indexer import index_paths
 
     folder = tmp_path / "seeds"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 import searchapp.search
-from searchapp.scoring import Unsupported
-from searchapp.scoring import all_scores
+from searchapp.engine.whoosh.scoring import Unsupported
+from searchapp.engine.whoosh.scoring import all_scores
 from searchapp.search import SearchRequest
 from searchapp.search import WithAdjacencyBonus
 from searchapp.search import parse_query

@@ -72,7 +72,7 @@ def snapshot(index_dir: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_an_index_built_with_a_user_dictionary_searches_with_it_in_every_process(corpus, tmp_path):
-    from searchapp.generations import index_user_dictionary
+    from searchapp.engine.whoosh.generations import index_user_dictionary
 
     index_dir = tmp_path / "index"
     built = index(corpus, index_dir, "--userdict", str(B06_DICT))
@@ -136,7 +136,7 @@ def test_a_search_given_another_dictionary_warns_and_uses_the_index_one(corpus, 
 
 
 def test_an_update_with_another_dictionary_is_refused_until_a_rebuild(corpus, tmp_path):
-    from searchapp.generations import index_user_dictionary
+    from searchapp.engine.whoosh.generations import index_user_dictionary
 
     index_dir = tmp_path / "index"
     index(corpus, index_dir, "--userdict", str(B06_DICT))

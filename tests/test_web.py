@@ -536,7 +536,7 @@ def test_malformed_query_says_what_to_fix(client, q, hint, fixed):
 
 
 def test_query_fixes_for_quotes_and_long_queries(app):
-    from searchapp.schema import build_schema
+    from searchapp.engine.whoosh.schema import build_schema
     from searchapp.web.pages import query_fixes
 
     schema = build_schema()

@@ -11,15 +11,15 @@ import os
 
 import pytest
 
-import searchapp.writers
+import searchapp.engine.whoosh.writers
 from searchapp.indexer import current_generation
 from searchapp.indexer import index_paths
 from searchapp.indexer import open_index
 from searchapp.search import SearchRequest
 from searchapp.search import search
-from searchapp.writers import ParallelWriter
-from searchapp.writers import WriterProcessFailed
-from searchapp.writers import open_writer
+from searchapp.engine.whoosh.writers import ParallelWriter
+from searchapp.engine.whoosh.writers import WriterProcessFailed
+from searchapp.engine.whoosh.writers import open_writer
 
 REQUESTS = [
     SearchRequest(q="诈骗", per_page=100),
@@ -89,8 +89,8 @@ def test_a_dying_writer_process_fails_the_run_and_keeps_the_previous_index(
     def die(self):
         os._exit(3)
 
-    monkeypatch.setattr(searchapp.writers, "PARALLEL_MIN_FILES", 0)
-    monkeypatch.setattr(searchapp.writers._WriterProcess, "run", die)
+    monkeypatch.setattr(searchapp.engine.whoosh.writers, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(searchapp.engine.whoosh.writers._WriterProcess, "run", die)
     with pytest.raises(WriterProcessFailed, match="nothing was committed"):
         index_paths(corpus_sample, index_dir, processes=2)
     assert current_generation(index_dir) == generation

@@ -22,9 +22,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.utils import cached_property
 
-from searchapp.generations import IndexNotFound
-from searchapp.generations import current_generation
-from searchapp.generations import open_index
+from searchapp.engine.whoosh.generations import IndexNotFound
+from searchapp.engine.whoosh.generations import current_generation
+from searchapp.engine.whoosh.generations import open_index
 from searchapp.search import QueryError
 from searchapp.web.params import QueryArgs
 from searchapp.web.params import decode_query_string

@@ -44,7 +44,7 @@ def matching_docnums(searcher, q: query.Query) -> np.ndarray:
 
 class DocnumMatcher:
     """Matches query nodes of one searcher into sorted arrays of document numbers (see the
-    module's documentation); :mod:`searchapp.scoring` builds on it."""
+    module's documentation); :mod:`searchapp.engine.whoosh.scoring` builds on it."""
 
     def __init__(self, searcher):
         self.searcher = searcher

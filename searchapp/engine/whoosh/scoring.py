@@ -26,8 +26,8 @@ from whoosh.query.wrappers import WrappingQuery
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.facets import commit_key
-from searchapp.matching import DocnumMatcher
-from searchapp.matching import segment_postings
+from searchapp.engine.whoosh.matching import DocnumMatcher
+from searchapp.engine.whoosh.matching import segment_postings
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
