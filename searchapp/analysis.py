@@ -1,15 +1,17 @@
 """Chinese text analysis: normalization, jieba word tokens and character n-gram tokens.
 
-Two Whoosh tokenizers share one normalization and one way of cutting text into *runs*:
+Two kinds of token share one normalization and one way of cutting text into *runs*; both
+are plain ``(text, position, startchar, endchar)`` tuples here, and the Whoosh tokenizers of
+the index's text fields (:mod:`searchapp.engine.whoosh.tokenizers`) wrap them:
 
-* :class:`JiebaTokenizer` (fields ``title`` and ``body``) yields words. Han runs are cut by
+* :func:`word_tokens` (fields ``title`` and ``body``) yields words. Han runs are cut by
   jieba's precise mode; Latin words, numbers and number + unit (``25.8万``) come from a
   regular expression, so ``GOIP``, ``APP``, ``12381``, ``A`` (of A级) and ``25.8万`` are whole
   tokens. Positions are consecutive word numbers (0, 1, 2 ...), so phrases of words work. At
   index time it adds, at the *same* position as the word they come from, the dictionary
   sub-words jieba's search mode would give (电信网络诈骗 → 电信, 网络, 诈骗 ...) and the bare
   number of a number + unit (25.8万 → 25.8), so a query for a part finds the whole.
-* :class:`NgramTokenizer` (fields ``title_ngram`` and ``body_ngram``) yields one token per Han
+* :func:`ngram_tokens` (fields ``title_ngram`` and ``body_ngram``) yields one token per Han
   character position: the bigram starting there (the character alone at the end of a run,
   and at index time also at its start), and one token per Latin/number run. A phrase query
   on this field matches exactly when the phrase's characters occur contiguously in the
@@ -22,7 +24,9 @@ character. Nothing is stemmed and no stop words are removed: 的, or and the are
 
 Only this module imports jieba. The jieba segmenter and our domain dictionary
 (``searchapp/data/userdict.txt``) live in a module-level cache, not on the tokenizer, because
-Whoosh pickles the schema (and with it every analyzer) into the index. An index may be built
+Whoosh pickles the schema (and with it every analyzer) into the index. Indexes built before
+the tokenizers moved to the engine name them ``searchapp.analysis.JiebaTokenizer`` and
+``NgramTokenizer``: this module's ``__getattr__`` still answers those two names. An index may be built
 with an extra user dictionary (:class:`UserDictionary`, ``searchapp index --userdict``); it
 is recorded in the index, and opening the index puts it in use for the whole process
 (:func:`use_user_dictionary`).
@@ -31,6 +35,7 @@ is recorded in the index, and opening the index puts it in use for the whole pro
 from __future__ import annotations
 
 import codecs
+import importlib
 import logging
 import os
 import re
@@ -50,8 +55,6 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     import jieba
-from whoosh.analysis import Token
-from whoosh.analysis import Tokenizer
 
 USER_DICT_PATH = Path(__file__).parent / "data" / "userdict.txt"
 
@@ -396,55 +399,41 @@ class UserDictionary:
 _USER_DICT_LINE = re.compile(r"(?P<word>.+?)(?:\s+(?P<freq>\d+))?(?:\s+(?P<tag>[A-Za-z]+))?")
 
 
-# --- tokenizers -----------------------------------------------------------------------------
+# --- tokens --------------------------------------------------------------------------------
 
 
-class _RunTokenizer(Tokenizer):
-    """Shared plumbing: honours Whoosh's tokenizer flags and reuses one Token."""
+def word_tokens(normalized: str, index_mode: bool) -> Iterator[tuple[str, int, int, int]]:
+    """Cut normalized text into words with jieba; keep Latin words, numbers and number + unit.
 
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
+    :param normalized: text as :func:`normalize` returns it.
+    :param index_mode: also yield, at the same position, the dictionary words inside each
+        word longer than two characters (as jieba's search mode finds them) and the bare
+        number of a number + unit (25.8万 → 25.8).
+    :returns: ``(text, position, startchar, endchar)`` per token; positions are consecutive
+        word numbers, offsets are characters (end-exclusive) into ``normalized``.
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = value
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
-            return
-        for text, pos, startchar, endchar in self.tokens(normalize(value), mode == "index"):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[startchar:endchar]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + startchar
-                token.endchar = start_char + endchar
-            yield token
+    >>> [text for text, *_ in word_tokens(normalize("共侦破有关案件25.8万起，ＧＯＩＰ设备"), False)]
+    ['共', '侦破', '有关', '案件', '25.8万', '起', 'goip', '设备']
 
-    def tokens(self, normalized: str, index_mode: bool) -> Iterator[tuple[str, int, int, int]]:
-        """Yield ``(text, position, startchar, endchar)`` for normalized text."""
-        raise NotImplementedError
+    Stop words are not removed and nothing is stemmed.
+    """
+    segmenter = get_segmenter()
+    pos = 0
+    for run in iter_runs(normalized):
+        if run.kind == "han":
+            for word, start, end in segmenter.tokenize(normalized[run.start : run.end]):
+                start += run.start
+                end += run.start
+                yield word, pos, start, end
+                if index_mode and len(word) > 2:
+                    yield from _subwords(segmenter, word, pos, start)
+                pos += 1
+        elif run.kind == "number":
+            yield from _number_tokens(normalized, run, pos, index_mode, with_unit=True)
+            pos += 1
+        else:
+            yield from _latin_tokens(normalized, run, pos, index_mode)
+            pos += 1
 
 
 def _number_tokens(
@@ -460,37 +449,6 @@ def _number_tokens(
     if index_mode:
         for variant in sorted({number, number.replace(",", "")} - {main}):
             yield variant, pos, run.start, run.end
-
-
-class JiebaTokenizer(_RunTokenizer):
-    """Cut Chinese text into words with jieba; keep Latin words, numbers and number + unit.
-
-    >>> [t.text for t in JiebaTokenizer()("共侦破有关案件25.8万起，ＧＯＩＰ设备")]
-    ['共', '侦破', '有关', '案件', '25.8万', '起', 'goip', '设备']
-
-    At index time (``mode="index"``) each word longer than two characters is followed by the
-    dictionary words inside it, at the same position, as jieba's search mode finds them; and
-    25.8万 is followed by 25.8. Stop words are not removed and nothing is stemmed.
-    """
-
-    def tokens(self, normalized, index_mode):
-        segmenter = get_segmenter()
-        pos = 0
-        for run in iter_runs(normalized):
-            if run.kind == "han":
-                for word, start, end in segmenter.tokenize(normalized[run.start : run.end]):
-                    start += run.start
-                    end += run.start
-                    yield word, pos, start, end
-                    if index_mode and len(word) > 2:
-                        yield from _subwords(segmenter, word, pos, start)
-                    pos += 1
-            elif run.kind == "number":
-                yield from _number_tokens(normalized, run, pos, index_mode, with_unit=True)
-                pos += 1
-            else:
-                yield from _latin_tokens(normalized, run, pos, index_mode)
-                pos += 1
 
 
 def _latin_tokens(
@@ -522,59 +480,60 @@ def _subwords(
                 yield gram, pos, start + offset, start + offset + size
 
 
-class NgramTokenizer(_RunTokenizer):
-    """Cut text into overlapping Han character bigrams; Latin and number runs stay whole.
+def ngram_tokens(normalized: str, index_mode: bool) -> Iterator[tuple[str, int, int, int]]:
+    """Cut normalized text into overlapping Han character bigrams; Latin and number runs
+    stay whole.
 
     Every Han character gets one position. At that position it yields the bigram that starts
     there when the next Han character follows in the same run (transparent characters such
-    as quotes and spaces do not end a run), otherwise the character alone. At index time the
-    first character of a run is also yielded alone: a phrase whose last Han run is a single
-    character (``25.8万``, ``第3天``) ends with that character as a unigram, and in the text
-    the character starts a run (a number or Latin word stands before it in both) that may go
-    on (``25.8万起``). Any other unigram a query needs stands at the end of a run in the text
-    too; a query of one Han character alone is a prefix query on the field
-    (:meth:`searchapp.engine.whoosh.schema.ChineseText.phrase_query`).
+    as quotes and spaces do not end a run), otherwise the character alone. At index time
+    (``index_mode``) the first character of a run is also yielded alone: a phrase whose last
+    Han run is a single character (``25.8万``, ``第3天``) ends with that character as a
+    unigram, and in the text the character starts a run (a number or Latin word stands
+    before it in both) that may go on (``25.8万起``). Any other unigram a query needs stands
+    at the end of a run in the text too; a query of one Han character alone is a prefix
+    query on the field (:meth:`searchapp.engine.whoosh.schema.ChineseText.phrase_query`).
     Indexing every unigram would add a third of the field's postings for nothing.
 
-    >>> [t.text for t in NgramTokenizer()("“断卡”行动")]
+    :returns: ``(text, position, startchar, endchar)`` per token, as :func:`word_tokens`.
+
+    >>> [text for text, *_ in ngram_tokens(normalize("“断卡”行动"), False)]
     ['断卡', '卡行', '行动', '动']
     """
+    pos = 0
+    han_chars: list[int] = []  # offsets of the Han characters of the current run
 
-    def tokens(self, normalized, index_mode):
-        pos = 0
-        han_chars: list[int] = []  # offsets of the Han characters of the current run
-
-        def flush():
-            nonlocal pos
-            for i, offset in enumerate(han_chars):
-                char = normalized[offset]
-                if i + 1 < len(han_chars):
-                    following = han_chars[i + 1]
-                    yield char + normalized[following], pos, offset, following + 1
-                    if index_mode and i == 0:
-                        yield char, pos, offset, offset + 1
-                else:
+    def flush():
+        nonlocal pos
+        for i, offset in enumerate(han_chars):
+            char = normalized[offset]
+            if i + 1 < len(han_chars):
+                following = han_chars[i + 1]
+                yield char + normalized[following], pos, offset, following + 1
+                if index_mode and i == 0:
                     yield char, pos, offset, offset + 1
-                pos += 1
-            han_chars.clear()
-
-        last_end = 0
-        for run in iter_runs(normalized):
-            gap = normalized[last_end : run.start]
-            if han_chars and (run.kind != "han" or any(c not in TRANSPARENT for c in gap)):
-                yield from flush()
-            last_end = run.unit_end
-            if run.kind == "han":
-                han_chars.extend(range(run.start, run.end))
-            elif run.kind == "number":
-                yield from _number_tokens(normalized, run, pos, index_mode, with_unit=False)
-                pos += 1
-                # The unit (万, 亿) is Han text too: 25.8万 must match a phrase "25.8万".
-                han_chars.extend(range(run.end, run.unit_end))
             else:
-                yield from _latin_tokens(normalized, run, pos, index_mode)
-                pos += 1
-        yield from flush()
+                yield char, pos, offset, offset + 1
+            pos += 1
+        han_chars.clear()
+
+    last_end = 0
+    for run in iter_runs(normalized):
+        gap = normalized[last_end : run.start]
+        if han_chars and (run.kind != "han" or any(c not in TRANSPARENT for c in gap)):
+            yield from flush()
+        last_end = run.unit_end
+        if run.kind == "han":
+            han_chars.extend(range(run.start, run.end))
+        elif run.kind == "number":
+            yield from _number_tokens(normalized, run, pos, index_mode, with_unit=False)
+            pos += 1
+            # The unit (万, 亿) is Han text too: 25.8万 must match a phrase "25.8万".
+            han_chars.extend(range(run.end, run.unit_end))
+        else:
+            yield from _latin_tokens(normalized, run, pos, index_mode)
+            pos += 1
+    yield from flush()
 
 
 def query_ngrams(text: str) -> list[str]:
@@ -586,7 +545,7 @@ def query_ngrams(text: str) -> list[str]:
     >>> query_ngrams("电信网络诈骗")
     ['电信', '信网', '网络', '络诈', '诈骗']
     """
-    grams = [text for text, _pos, _start, _end in NgramTokenizer().tokens(normalize(text), False)]
+    grams = [text for text, _pos, _start, _end in ngram_tokens(normalize(text), False)]
     if len(grams) > 1 and len(grams[-1]) == 1 and len(grams[-2]) == 2 and grams[-2][1] == grams[-1]:
         grams.pop()
     return grams
@@ -594,14 +553,19 @@ def query_ngrams(text: str) -> list[str]:
 
 def query_words(text: str) -> list[str]:
     """Return the words jieba makes of a query string (precise mode, normalized)."""
-    return [text for text, _pos, _start, _end in JiebaTokenizer().tokens(normalize(text), False)]
+    return [text for text, _pos, _start, _end in word_tokens(normalize(text), False)]
 
 
-def chinese_analyzer() -> JiebaTokenizer:
-    """Return the word analyzer of the ``title`` and ``body`` fields."""
-    return JiebaTokenizer()
+#: Tokenizer classes that indexes built before they moved to the engine pickled under this
+#: module's name (``searchapp.analysis.JiebaTokenizer``), and the module they live in now.
+_MOVED = {
+    "JiebaTokenizer": "searchapp.engine.whoosh.tokenizers",
+    "NgramTokenizer": "searchapp.engine.whoosh.tokenizers",
+}
 
 
-def ngram_analyzer() -> NgramTokenizer:
-    """Return the n-gram analyzer of the ``title_ngram`` and ``body_ngram`` fields."""
-    return NgramTokenizer()
+def __getattr__(name: str):
+    """Resolve the tokenizer classes' old dotted path, so that existing indexes unpickle."""
+    if name in _MOVED:
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,8 +14,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from searchapp.analysis import JiebaTokenizer
 from searchapp.analysis import normalize
+from searchapp.analysis import word_tokens
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.txt"
 #: Most alternatives one query term expands to.
@@ -156,6 +156,6 @@ def word_boundaries(normalized: str) -> list[int]:
     [0, 2, 4]
     """
     edges = set()
-    for _text, _pos, start, end in JiebaTokenizer().tokens(normalized, False):
+    for _text, _pos, start, end in word_tokens(normalized, False):
         edges.update((start, end))
     return sorted(edges)

@@ -5,13 +5,13 @@ import pickle
 import pytest
 
 from searchapp.analysis import TRANSPARENT
-from searchapp.analysis import JiebaTokenizer
-from searchapp.analysis import NgramTokenizer
 from searchapp.analysis import normalize
 from searchapp.analysis import query_ngrams
 from searchapp.analysis import query_words
 from searchapp.analysis import read_user_dictionary
 from searchapp.analysis import to_simplified
+from searchapp.engine.whoosh.tokenizers import JiebaTokenizer
+from searchapp.engine.whoosh.tokenizers import NgramTokenizer
 
 # Sentences from the seed press releases, plus width/case variants typed on Chinese IMEs.
 SENTENCES = [

@@ -21,11 +21,11 @@ from searchapp.document import Document
 
 from searchapp.analysis import HAN
 from searchapp.analysis import TRANSPARENT
-from searchapp.analysis import chinese_analyzer
-from searchapp.analysis import ngram_analyzer
 from searchapp.analysis import normalize
 from searchapp.analysis import query_ngrams
 from searchapp.analysis import query_words
+from searchapp.engine.whoosh.tokenizers import chinese_analyzer
+from searchapp.engine.whoosh.tokenizers import ngram_analyzer
 from searchapp.lexicon import expansions
 
 #: Text fields searched when a query names no field, with their BM25F boosts.
