@@ -5,6 +5,7 @@ over the seed, tiny or corpus-sample index."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -169,7 +170,9 @@ def assert_error(response, status: int) -> str:
     """Check that ``response`` is our error for ``status`` and return its message.
 
     JSON (``/api/``): exactly ``{"ok": false, "error": "<message>", "status": status}``.
-    HTML: the status, and the message in the page's error box. Never a traceback.
+    HTML: the status, and the message in the page's error box (``class="error-message"``,
+    a ``<p>`` on error pages, a ``<span>`` on the search page), returned unescaped.
+    Never a traceback.
     """
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     text = response.get_data(as_text=True)
@@ -183,7 +186,7 @@ def assert_error(response, status: int) -> str:
         return data["error"]
     assert response.mimetype == "text/html"
     assert 'class="error-box"' in text
-    message = text.split('class="error-message">', 1)[1].split("</p>", 1)[0]
+    message = html.unescape(text.split('class="error-message">', 1)[1].split("<", 1)[0])
     assert message.strip()
     return message
 
