@@ -1,22 +1,25 @@
 """Facet counts, filters and date order over arrays, one array element per document.
 
 Counting facets with Whoosh (``groupedby``, or one query per facet) scores, sorts or matches
-every hit again for each facet. Here the index's facet columns are read once per searcher
+every hit again for each facet. Here the index's facet columns are read once per commit
 into a :class:`FacetTable` of NumPy arrays indexed by document number; a search then finds
 its matching document numbers once, without scoring, and counts every facet, applies every
 filter and orders by date with array operations. Counts stay exact.
 
-Where the data comes from: the sortable ``year``, ``source`` and ``date`` columns, the
-postings of the multi-valued ``operations`` field, and the postings of ``duplicate:1``
-(exact duplicates, never shown) — see :mod:`searchapp.engine.whoosh.schema`.
+Where the data comes from is the index engine's business (:class:`FacetColumns` says what
+it supplies): the Whoosh engine reads the sortable ``year``, ``source`` and ``date``
+columns, the postings of the multi-valued ``operations`` field and of ``duplicate:1``
+(exact duplicates, never shown), and saves the table beside each commit
+(:mod:`searchapp.engine.whoosh.facet_columns`). This module needs no index at all.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-import threading
 from collections.abc import Iterable
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,19 +27,40 @@ import numpy as np
 from searchapp.engine.whoosh.schema import FACET_FIELDS
 
 #: Facets held as one value per document (a column), as opposed to ``operation``.
-_SINGLE_VALUED = ("year", "source")
+SINGLE_VALUED = ("year", "source")
 #: The bucket of documents that lack a single-valued facet's field, by facet: counted and
 #: filtered like any value, so that a facet's counts add up to the number of matches.
 MISSING_VALUES = {"year": "未注明日期", "source": "无来源"}
 _NO_VALUE = -1
-_table_lock = threading.Lock()
+
+
+@dataclass
+class FacetColumns:
+    """What an index engine reads from one commit to make its :class:`FacetTable`.
+
+    :param size: document numbers run from 0 to ``size - 1`` (deleted ones included).
+    :param live: int64 array of the live (not deleted) document numbers.
+    :param duplicates: int64 array of the exact duplicates' document numbers, ascending.
+    :param columns: facet name (each of :data:`SINGLE_VALUED`) → one value per document
+        number, ``""`` for none.
+    :param operation_docs: operation name → int64 array of its live document numbers,
+        ascending.
+    :param dates: one ISO date (``YYYY-MM-DD``) per document number, ``""`` for undated.
+    """
+
+    size: int
+    live: np.ndarray
+    duplicates: np.ndarray
+    columns: dict[str, list[str]]
+    operation_docs: dict[str, np.ndarray]
+    dates: list[str]
 
 
 class FacetTable:
-    """Per-document facet values, dates and flags of one index reader, as arrays.
+    """Per-document facet values, dates and flags of one index commit, as arrays.
 
-    Build it with :meth:`for_searcher`, which caches it on the searcher (a searcher sees one
-    fixed set of segments, so the table never goes stale while it is open).
+    Get a searcher's with :meth:`for_searcher`; an engine builds one with
+    :meth:`from_columns`, and :meth:`save` / :meth:`load` keep it in a file.
 
     :ivar size: document numbers run from 0 to ``size - 1`` (deleted ones included).
     :ivar searchable: bool array, True for live documents that are not exact duplicates.
@@ -52,23 +76,32 @@ class FacetTable:
     _ARRAYS = ("searchable", "duplicates", "month", "date_rank", "undated")
 
     def __init__(self, reader=None):
-        if reader is None:  # filled in by load()
-            return
-        self.size = reader.doc_count_all()
+        """:param reader: a Whoosh index reader to build the table from (through
+        :func:`searchapp.engine.whoosh.facet_columns.read_columns`); ``None`` for an empty
+        table that :meth:`from_columns` or :meth:`load` fill in."""
+        if reader is not None:
+            self._fill(_whoosh_facet_columns().read_columns(reader))
+
+    @classmethod
+    def from_columns(cls, columns: FacetColumns) -> FacetTable:
+        """Build the table of the columns an index engine read."""
+        table = cls()
+        table._fill(columns)
+        return table
+
+    def _fill(self, columns: FacetColumns) -> None:
+        self.size = columns.size
         live = np.zeros(self.size, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.duplicates = _postings(reader, "duplicate", "1")
+        live[columns.live] = True
+        self.duplicates = columns.duplicates
         live[self.duplicates] = False
         self.searchable = live
         self.codes: dict[str, np.ndarray] = {}
         self.values: dict[str, list[str]] = {}
-        for facet in _SINGLE_VALUED:
-            self.codes[facet], self.values[facet] = _encode(_column(reader, FACET_FIELDS[facet], self.size))
-        fieldname = FACET_FIELDS["operation"]
-        self.operation_docs = {
-            term: _postings(reader, fieldname, term) for term in _field_terms(reader, fieldname)
-        }
-        dates = _column(reader, "date", self.size)
+        for facet in SINGLE_VALUED:
+            self.codes[facet], self.values[facet] = _encode(columns.columns[facet])
+        self.operation_docs = columns.operation_docs
+        dates = columns.dates
         self.month = np.fromiter(
             ((int(d[:4]) * 12 + int(d[5:7]) - 1) if len(d) >= 7 else -1 for d in dates),
             dtype=np.int32,
@@ -93,35 +126,20 @@ class FacetTable:
 
     @classmethod
     def for_searcher(cls, searcher) -> FacetTable:
-        """Return the table of ``searcher``'s reader and keep it on the searcher.
+        """Return the table of a Whoosh searcher's commit, kept on the searcher and shared by
+        the searchers of that commit.
 
-        Loaded from the file the indexer saved beside the index for this commit
-        (:func:`save_for_index`, a few milliseconds), or built from the index when there is
-        none (about 0.3 s per 10,000 documents).
+        Loaded from the file the indexer saved for the commit (a few milliseconds), or built
+        from the index when there is none (about 0.3 s per 10,000 documents): see
+        :func:`searchapp.engine.whoosh.facet_columns.facet_table_for`.
         """
-        table = getattr(searcher, "_searchapp_facet_table", None)
-        if table is None:
-            with _table_lock:
-                table = getattr(searcher, "_searchapp_facet_table", None)
-                key = commit_key(searcher)
-                if table is None and key is not None:
-                    table = _recent_tables.get(key)
-                if table is None:
-                    table = _load_saved(searcher)
-                    if table is None:
-                        table = cls(searcher.reader())
-                    if key is not None:  # shared by every searcher of this commit
-                        _recent_tables[key] = table
-                        while len(_recent_tables) > _RECENT_COMMITS:
-                            _recent_tables.pop(next(iter(_recent_tables)))
-                searcher._searchapp_facet_table = table
-        return table
+        return _whoosh_facet_columns().facet_table_for(searcher)
 
     def save(self, path: Path) -> None:
         """Write the table to ``path`` (NumPy ``.npz``, no pickles), atomically."""
         operations = sorted(self.operation_docs)
         arrays = {name: getattr(self, name) for name in self._ARRAYS}
-        for facet in _SINGLE_VALUED:
+        for facet in SINGLE_VALUED:
             arrays[f"codes_{facet}"] = self.codes[facet]
             arrays[f"values_{facet}"] = np.array(self.values[facet], dtype=str)
         arrays["operation_names"] = np.array(operations, dtype=str)
@@ -146,7 +164,7 @@ class FacetTable:
                 setattr(table, name, data[name])
             table.size = len(table.searchable)
             table.codes, table.values = {}, {}
-            for facet in _SINGLE_VALUED:
+            for facet in SINGLE_VALUED:
                 table.codes[facet] = data[f"codes_{facet}"]
                 table.values[facet] = data[f"values_{facet}"].tolist()
             names = data["operation_names"].tolist()
@@ -255,49 +273,6 @@ class FacetTable:
         )
 
 
-def save_for_index(ix) -> None:
-    """Build the facet table of the latest commit of ``ix`` and save it in the index folder
-    (``facets-<generation>.npz``), deleting the tables of earlier commits. Called by the
-    indexer after each commit; searchers then load instead of building it."""
-    folder = Path(ix.storage.folder)
-    with ix.searcher() as searcher:
-        generation = searcher.reader().generation()
-        FacetTable(searcher.reader()).save(folder / f"{_SAVED_PREFIX}{generation}.npz")
-    for old in folder.glob(f"{_SAVED_PREFIX}*.npz"):
-        if old.name != f"{_SAVED_PREFIX}{generation}.npz":
-            old.unlink(missing_ok=True)
-
-
-_SAVED_PREFIX = "facets-"
-#: Tables of the most recent commits, shared by the searchers of each (one per web thread).
-_RECENT_COMMITS = 4
-_recent_tables: dict[tuple[str, int], FacetTable] = {}
-
-
-def commit_key(searcher) -> tuple[str, int] | None:
-    """``(index folder, commit generation)`` of a searcher: searchers with the same key see
-    the same documents under the same numbers. ``None`` when it cannot be told."""
-    storage = getattr(getattr(searcher, "_ix", None), "storage", None)
-    folder = getattr(storage, "folder", None)
-    generation = searcher.reader().generation()
-    if folder is None or generation is None:
-        return None
-    return (str(folder), generation)
-
-
-def _load_saved(searcher) -> FacetTable | None:
-    """The table saved for this searcher's commit, or ``None`` (none saved, or unreadable)."""
-    key = commit_key(searcher)
-    if key is None:
-        return None
-    folder, generation = key
-    try:
-        table = FacetTable.load(Path(folder) / f"{_SAVED_PREFIX}{generation}.npz")
-    except (OSError, ValueError, KeyError):
-        return None
-    return table if table.size == searcher.doc_count_all() else None
-
-
 def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:
     """Turn a column of strings into int32 codes (``-1`` for empty) and the code table."""
     table: dict[str, int] = {}
@@ -309,39 +284,7 @@ def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:
     return codes, list(table)
 
 
-def _column(reader, fieldname: str, size: int) -> list[str]:
-    """Return a sortable field's column, one string per document number ('' for none).
-
-    Read segment by segment: a segment written by a run whose documents all lacked the
-    field (an incremental run of undated files) has no column file for it, and Whoosh's
-    multi-segment column reader then leaves that segment out instead of filling it in.
-
-    :raises ValueError: the column's length does not match ``size`` (never expected).
-    """
-    if fieldname not in reader.schema:
-        return [""] * size
-    values: list[str] = []
-    for segment_reader, docbase in reader.leaf_readers():
-        count = segment_reader.doc_count_all()
-        if len(values) != docbase:
-            raise ValueError(f"segment of {fieldname!r} starts at {docbase}, not {len(values)}")
-        if count and segment_reader.has_column(fieldname):
-            values.extend(value or "" for value in segment_reader.column_reader(fieldname))
-        else:
-            values.extend([""] * count)
-    if len(values) != size:
-        raise ValueError(f"column {fieldname!r} has {len(values)} values for {size} documents")
-    return values
-
-
-def _postings(reader, fieldname: str, term: str) -> np.ndarray:
-    """Return the live document numbers of a term (ascending), empty when it is absent."""
-    if (fieldname, term) not in reader:
-        return np.zeros(0, dtype=np.int64)
-    return np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
-
-
-def _field_terms(reader, fieldname: str) -> list[str]:
-    if fieldname not in reader.schema:
-        return []
-    return [term if isinstance(term, str) else term.decode("utf-8") for term in reader.field_terms(fieldname)]
+def _whoosh_facet_columns():
+    """The Whoosh engine's facet-table module, imported when first needed (it imports this
+    module for :class:`FacetTable`)."""
+    return importlib.import_module("searchapp.engine.whoosh.facet_columns")

@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-from whoosh import query
-
 from searchapp.analysis import UserDictionary
 from searchapp.analysis import normalize
 from searchapp.analysis import use_user_dictionary
 from searchapp.document import Document
-from searchapp.facets import save_for_index
+from searchapp.engine.whoosh.bookkeeping import committed_files
+from searchapp.engine.whoosh.bookkeeping import duplicate_count
+from searchapp.engine.whoosh.facet_columns import save_for_index
 from searchapp.engine.whoosh.generations import CURRENT_FILE  # noqa: F401 (this module's interface)
 from searchapp.engine.whoosh.generations import GENERATION_PREFIX
 from searchapp.engine.whoosh.generations import IndexNotFound
@@ -52,13 +52,13 @@ from searchapp.engine.whoosh.generations import open_index  # noqa: F401 (this m
 from searchapp.engine.whoosh.generations import remove_stale_generations
 from searchapp.engine.whoosh.generations import save_user_dictionary
 from searchapp.engine.whoosh.generations import storage
-from searchapp.ingest import IngestError
-from searchapp.ingest import iter_files
-from searchapp.ingest import extract_file
 from searchapp.engine.whoosh.schema import build_schema
 from searchapp.engine.whoosh.schema import document_fields
 from searchapp.engine.whoosh.schema import stored_document
 from searchapp.engine.whoosh.writers import open_writer
+from searchapp.ingest import IngestError
+from searchapp.ingest import iter_files
+from searchapp.ingest import extract_file
 
 LOCK_FILE = ".lock"
 #: How long a second index run waits for the first to finish before giving up.
@@ -286,7 +286,7 @@ def index_paths(
                 save_user_dictionary(Path(ix.storage.folder), report.user_dictionary)
             searcher = None if report.rebuilt else ix.searcher()
             try:
-                committed = _committed_files(searcher) if searcher else {}
+                committed = committed_files(searcher) if searcher else {}
                 hashes = {file: _file_hash(file) for file in files}
                 present = {os.path.abspath(file) for file in files}
                 gone = {
@@ -330,7 +330,7 @@ def index_paths(
                 if searcher is not None:
                     searcher.close()
             with ix.searcher() as after:
-                report.documents = after.doc_count() - _duplicate_count(after)
+                report.documents = after.doc_count() - duplicate_count(after)
             _save_facet_table(ix, report)
         if report.rebuilt:
             make_current(index_dir, ix.storage.folder)
@@ -488,16 +488,6 @@ def _save_facet_table(ix, report: IndexReport) -> None:
         )
 
 
-def _committed_files(searcher) -> dict[str, str]:
-    """Return ``{absolute path: content hash}`` of every file the committed index holds."""
-    reader = searcher.reader()
-    if not reader.doc_count_all():  # an index of an empty folder has no columns at all
-        return {}
-    paths = reader.column_reader("abspath")
-    hashes = reader.column_reader("file_hash")
-    return {paths[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
-
-
 def _content_keys(searcher, abspaths: set[str]) -> set[str]:
     """Return the content keys of the committed documents of ``abspaths``."""
     if searcher is None:
@@ -506,10 +496,6 @@ def _content_keys(searcher, abspaths: set[str]) -> set[str]:
     for abspath in abspaths:
         keys.update(stored["content_key"] for stored in searcher.documents(abspath=abspath))
     return keys
-
-
-def _duplicate_count(searcher) -> int:
-    return len(list(searcher.docs_for_query(query.Term("duplicate", "1"))))
 
 
 def _file_hash(path: Path) -> str:

@@ -15,17 +15,19 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-
-from whoosh import query
-from whoosh.searching import Searcher
+from typing import TYPE_CHECKING
 
 from searchapp.analysis import HAN
 from searchapp.analysis import USER_DICT_PATH
 from searchapp.analysis import get_segmenter
 from searchapp.analysis import normalize
 from searchapp.analysis import read_user_dictionary
+from searchapp.engine.whoosh import terms
 from searchapp.lexicon import lexicon_table
 from searchapp.search import fold_operators
+
+if TYPE_CHECKING:
+    from searchapp.engine.whoosh.generations import Searcher
 
 #: Han words of this many characters are compared.
 MIN_TERM_CHARS = 2
@@ -126,9 +128,7 @@ def _replace(q: str, changes: list[tuple[int, int, str]]) -> str:
 
 def _contiguous_frequency(searcher: Searcher, term: str, fieldnames) -> int:
     """Documents in which ``term``'s characters stand together, in any of the fields."""
-    schema = searcher.schema
-    parts = [schema[f].phrase_query(term) for f in fieldnames if hasattr(schema[f], "phrase_query")]
-    return len(searcher.search(query.Or(parts), limit=1, terms=False)) if parts else 0
+    return terms.contiguous_frequency(searcher, term, fieldnames)
 
 
 def close_words(term: str, vocabulary: _Vocabulary) -> list[str]:
@@ -154,29 +154,24 @@ def substitutions(searcher: Searcher, term: str, fieldnames=("title", "body")) -
     replacement characters come from the n-gram fields' bigrams that start with the
     character before, and must also form a bigram with the character after.
     """
-    schema = searcher.schema
-    reader = searcher.reader()
-    ngram_fields = [
-        schema[f].ngram_field for f in fieldnames if hasattr(schema[f], "ngram_field")
-    ]
+    ngram_fields = terms.ngram_fields(searcher, fieldnames)
     found: dict[str, int] = {}
     deadline = time.monotonic() + SUBSTITUTION_BUDGET_S
     for i in range(1, len(term)):
         weights: dict[str, int] = {}
         for fieldname in ngram_fields:
-            for gram, info in reader.iter_prefix(fieldname, term[i - 1]):
+            for gram, frequency in terms.prefix_frequencies(searcher, fieldname, term[i - 1]):
                 if time.monotonic() > deadline:
                     break
-                gram = gram.decode("utf-8") if isinstance(gram, bytes) else gram
                 if len(gram) == 2 and _HAN_WORD.fullmatch(gram[1]):
-                    weights[gram[1]] = weights.get(gram[1], 0) + info.doc_frequency()
+                    weights[gram[1]] = weights.get(gram[1], 0) + frequency
         weights.pop(term[i], None)
         replacements = sorted(weights, key=lambda char: -weights[char])[:MAX_REPLACEMENTS]
         for char in replacements:
             if time.monotonic() > deadline:
                 break
             if i + 1 < len(term) and not any(
-                reader.doc_frequency(f, char + term[i + 1]) for f in ngram_fields
+                terms.doc_frequency(searcher, f, char + term[i + 1]) for f in ngram_fields
             ):
                 continue
             candidate = term[:i] + char + term[i + 1 :]
@@ -225,11 +220,11 @@ def _ready_vocabulary(searcher: Searcher) -> _Vocabulary | None:
     :data:`BACKGROUND_BUILD_DOCS` documents) are read at once, larger ones in a background
     thread with its own searcher, and until then suggestions come from substitutions only.
     """
-    if searcher.doc_count_all() < BACKGROUND_BUILD_DOCS:
+    if terms.doc_count_all(searcher) < BACKGROUND_BUILD_DOCS:
         return _vocabulary(searcher)
-    ix = getattr(searcher, "_ix", None)
-    folder = getattr(getattr(ix, "storage", None), "folder", None)
-    if folder is None:
+    folder = terms.index_folder(searcher)
+    open_searcher = terms.searcher_opener(searcher)
+    if folder is None or open_searcher is None:
         return _vocabulary(searcher)
     if folder in _cache:
         return _cache[folder]
@@ -240,7 +235,7 @@ def _ready_vocabulary(searcher: Searcher) -> _Vocabulary | None:
 
     def build():
         try:
-            with ix.searcher() as own:
+            with open_searcher() as own:
                 _vocabulary(own)
         finally:
             with _cache_lock:
@@ -253,34 +248,26 @@ def _ready_vocabulary(searcher: Searcher) -> _Vocabulary | None:
 def _vocabulary(searcher: Searcher) -> _Vocabulary:
     """The Han words of the index's titles (:data:`VOCABULARY_FIELDS`) with their document
     frequencies, built once per index generation and kept for later searches."""
-    ix = getattr(searcher, "_ix", None)
-    folder = getattr(getattr(ix, "storage", None), "folder", None)
+    folder = terms.index_folder(searcher)
     if folder and folder in _cache:
         return _cache[folder]
-    reader = searcher.reader()
     frequencies: dict[str, int] = {}
     for fieldname in VOCABULARY_FIELDS:
-        if fieldname not in searcher.schema:
-            continue
-        field = searcher.schema[fieldname]
-        for word, info in reader.iter_field(fieldname):
-            word = field.from_bytes(word) if isinstance(word, bytes) else word
+        for word, frequency in terms.term_frequencies(searcher, fieldname):
             if MIN_TERM_CHARS <= len(word) <= MAX_TERM_CHARS and _HAN_WORD.fullmatch(word):
-                frequency = info.doc_frequency()
                 if frequency > frequencies.get(word, 0):
                     frequencies[word] = frequency
     domain = set()
-    if "operations" in searcher.schema:
-        for name in reader.field_terms("operations"):
-            domain.add(normalize(name))
-            frequencies.setdefault(normalize(name), reader.doc_frequency("operations", name))
+    for name in terms.field_terms(searcher, "operations"):
+        domain.add(normalize(name))
+        frequencies.setdefault(normalize(name), terms.doc_frequency(searcher, "operations", name))
     table, _keys = lexicon_table()
     domain.update(table)
     domain.update(word for word, _freq in read_user_dictionary(USER_DICT_PATH))
     # Domain words count wherever they occur, not only in titles (a term look-up each).
     for word in domain:
-        if word not in frequencies and "body" in searcher.schema:
-            frequencies[word] = reader.doc_frequency("body", word)
+        if word not in frequencies:
+            frequencies[word] = terms.doc_frequency(searcher, "body", word)
     by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for word, frequency in frequencies.items():
         if frequency >= MIN_DOC_FREQUENCY or (word in domain and frequency > 0):

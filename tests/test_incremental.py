@@ -212,7 +212,7 @@ def test_dated_document_without_source_after_one_with_source(tmp_path):
 def test_facet_table_failure_after_commit_is_a_warning(tmp_path, monkeypatch, seeds_dir):
     """A facet table that cannot be built after a commit never fails the run (the commit
     stands); searches build the table from the index themselves."""
-    import searchapp.facets
+    import searchapp.engine.whoosh.facet_columns
     import searchapp.indexer
 
     def broken(ix):
@@ -224,7 +224,7 @@ def test_facet_table_failure_after_commit_is_a_warning(tmp_path, monkeypatch, se
         "facet table not saved (ValueError: simulated failure); searches build it from the index"
     ]
     assert not list((tmp_path / "index").glob("*/facets-*.npz"))
-    searchapp.facets._recent_tables.clear()
+    searchapp.engine.whoosh.facet_columns._recent_tables.clear()
     with open_index(tmp_path / "index").searcher() as searcher:
         assert search(searcher, SearchRequest(q="断卡")).total == 3
 

@@ -2,8 +2,8 @@
 
 The core (query language, ranking, facets, the one data function and the surfaces) talks to
 an index only through these operations; an engine is one implementation of them in a
-subpackage of its own. Today there is one, :mod:`searchapp.engine.whoosh`; every
-``import whoosh`` and every use of Whoosh's private internals lives there.
+subpackage of its own. Today there is one, :mod:`searchapp.engine.whoosh`: every
+Whoosh import and every use of Whoosh's private internals lives there.
 
 The operations, in the order a search or an index run needs them:
 
@@ -21,6 +21,8 @@ The operations, in the order a search or an index run needs them:
   words of a field, terms by prefix (``terms``);
 * **write and delete documents** — one writer, or one writer process per core for large
   runs; documents mapped onto the index's fields (``writers``, ``schema.document_fields``);
+  what an update reads back of the last commit: files and hashes, duplicates
+  (``bookkeeping``);
 * **commit** — atomically: a search sees the index before or after a run, never half of it.
 
 For now this is a list, not a class: the core still calls the Whoosh modules directly, and

@@ -30,7 +30,7 @@ from searchapp.web.params import QueryArgs
 from searchapp.web.params import decode_query_string
 
 if TYPE_CHECKING:
-    from whoosh.searching import Searcher
+    from searchapp.engine.whoosh.generations import Searcher
 
 #: Sent with every response. No inline scripts or styles anywhere, so none are allowed.
 SECURITY_HEADERS = {

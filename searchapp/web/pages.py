@@ -25,7 +25,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from markupsafe import Markup
-from whoosh import query as whoosh_query
 
 from searchapp.search import MAX_QUERY_CHARS
 from searchapp.search import MAX_RESULT_WINDOW
@@ -392,15 +391,19 @@ def with_month(q: str, month: str) -> str:
 def month_queries_supported(schema) -> bool:
     """Whether the query language reads ``date:YYYY-MM`` as that month (a date range).
 
-    Without date syntax, ``date:2000-01`` is a plain term that no ``YYYY-MM-DD`` date equals.
+    Asks the search core: ``date:2000-01`` must parse into ranges (clauses with a ``start``
+    and an ``end``) on the ``date`` field. Without date syntax it is a plain term that no
+    ``YYYY-MM-DD`` date equals.
     """
     try:
         parsed = parse_query("date:2000-01", schema)
     except QueryError:
         return False
-    plain = whoosh_query.Term("date", "2000-01")
-    return parsed != plain and all(
-        getattr(leaf, "fieldname", None) == "date" for leaf in parsed.leaves()
+    return all(
+        getattr(leaf, "fieldname", None) == "date"
+        and hasattr(leaf, "start")
+        and hasattr(leaf, "end")
+        for leaf in parsed.leaves()
     )
 
 

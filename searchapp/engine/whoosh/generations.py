@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher  # noqa: F401 (the searcher type other modules name)
 
 from searchapp.analysis import UserDictionary
 from searchapp.analysis import use_user_dictionary

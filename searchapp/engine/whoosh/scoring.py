@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import _lenfield
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.util.numeric import byte_to_length
 
-from searchapp.facets import commit_key
+from searchapp.engine.whoosh.facet_columns import commit_key
 from searchapp.engine.whoosh.matching import DocnumMatcher
 from searchapp.engine.whoosh.matching import segment_postings
 
