@@ -37,6 +37,7 @@ def number(q: str, **spec) -> int:
     return index
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
 def test_the_short_benchmark_runs_end_to_end(tmp_path):
     env = {**os.environ, "SEARCHAPP_BENCH_DIR": str(tmp_path), "PYTHONWARNINGS": "ignore"}

@@ -22,6 +22,8 @@ import load  # noqa: E402
 
 CONNECTIONS = 32
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def server_port(seed_index_dir):
