@@ -1,4 +1,4 @@
-"""Highlights and snippets: find what a query matched in a text and show it, escaped.
+"""Highlights and snippets: find what a query matched in a text, as spans.
 
 Matching is done on the normalized text (width and case folded, see
 :func:`searchapp.analysis.normalize`) with spaces, punctuation and quotes squeezed out, the
@@ -6,17 +6,16 @@ way the n-gram field matches phrases; highlights are mapped back to the original
 Overlapping and touching matches merge, so the longest match wins (马克思, never 马克) and
 a phrase is one mark.
 
-Every function returns :class:`markupsafe.Markup`: the text is HTML-escaped and the only
-markup added is ``<mark>…</mark>``. Templates can print it as is; JSON carries it as a string.
+Results are plain text with spans (offsets of the matches into that text): no HTML. The
+surfaces render them: ``<mark>`` in escaped HTML for the page and the JSON
+(:mod:`searchapp.render`), emphasis on a terminal (:mod:`searchapp.cli`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-from markupsafe import Markup
-from markupsafe import escape
+from dataclasses import dataclass
 
 from searchapp.analysis import HAN
 from searchapp.analysis import normalize
@@ -37,6 +36,19 @@ LEAD_CHARS = 100
 MIN_FRAGMENT_CHARS = 30
 
 Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Text to show with the spans to highlight in it.
+
+    :param text: plain text (fragments of a body joined by `` … ``, ``…`` where cut).
+    :param spans: ``(start, end)`` offsets into ``text`` (characters, end-exclusive),
+        non-overlapping, in order.
+    """
+
+    text: str
+    spans: tuple[Span, ...] = ()
 
 
 def squeeze(text: str) -> str:
@@ -103,29 +115,13 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> Markup:
-    """Return ``text[start:end]`` escaped, with each span (clipped to the range) in ``<mark>``."""
-    end = len(text) if end is None else end
-    pieces = []
-    cursor = start
-    for span_start, span_end in spans:
-        span_start, span_end = max(span_start, start), min(span_end, end)
-        if span_start >= span_end:
-            continue
-        pieces.append(escape(text[cursor:span_start]))
-        pieces.append(Markup("<mark>%s</mark>") % text[span_start:span_end])
-        cursor = span_end
-    pieces.append(escape(text[cursor:end]))
-    return Markup("").join(pieces)
+def highlight_spans(text: str, needles: Iterable[str]) -> Snippet:
+    """Return the whole of ``text`` with every match of ``needles`` as a span."""
+    return Snippet(text, tuple(find_highlights(text, needles)))
 
 
-def highlight(text: str, needles: Iterable[str]) -> Markup:
-    """Return the whole of ``text`` escaped, with every match of ``needles`` marked."""
-    return mark(text, find_highlights(text, needles))
-
-
-def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHARS) -> Markup:
-    """Return the fragments of ``text`` that best show the matches, escaped and marked.
+def snippet_spans(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHARS) -> Snippet:
+    """Return the fragments of ``text`` that best show the matches, with their spans.
 
     Fragments are whole sentences (cut at 。！？； and line ends) chosen by how many different
     needles and matches they hold, shown in text order and joined by `` … ``; a sentence longer than
@@ -164,12 +160,23 @@ def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHA
         chosen.append((start, end, start > sentence_start, end < sentence_end))
         budget -= end - start
     chosen.sort()
-    snippet = Markup(" … ").join(mark(text, spans, start, end) for start, end, _s, _e in chosen)
-    if chosen[0][2]:
-        snippet = Markup("…") + snippet
+    pieces: list[str] = ["…"] if chosen[0][2] else []
+    shown: list[Span] = []
+    offset = len(pieces[0]) if pieces else 0
+    for index, (start, end, _cut_start, _cut_end) in enumerate(chosen):
+        if index:
+            pieces.append(" … ")
+            offset += 3
+        pieces.append(text[start:end])
+        shown += [
+            (max(s, start) - start + offset, min(e, end) - start + offset)
+            for s, e in spans
+            if max(s, start) < min(e, end)
+        ]
+        offset += end - start
     if chosen[-1][3]:
-        snippet = snippet + Markup("…")
-    return snippet
+        pieces.append("…")
+    return Snippet("".join(pieces), tuple(shown))
 
 
 def _sentences(text: str) -> list[Span]:
@@ -215,14 +222,33 @@ def _fit(text: str, start: int, end: int, first_match: Span, budget: int) -> Spa
     return window_start, window_end
 
 
-def _lead(text: str, max_chars: int) -> Markup:
+def _lead(text: str, max_chars: int) -> Snippet:
     """Return the start of ``text``: whole sentences up to ``max_chars``, else a cut one."""
     text = text.strip()
     if len(text) <= max_chars:
-        return escape(text)
+        return Snippet(text)
     end = max_chars
     for i in range(max_chars, max_chars // 2, -1):
         if text[i - 1] in SENTENCE_ENDS + CLAUSE_ENDS:
             end = i
             break
-    return escape(text[:end].rstrip()) + Markup("…")
+    return Snippet(text[:end].rstrip() + "…")
+
+
+# --- escaped HTML, for the code that still takes it (until the surfaces render spans) ------
+
+
+def highlight(text: str, needles: Iterable[str]):
+    """Return the whole of ``text`` escaped, every match of ``needles`` in ``<mark>``
+    (:class:`markupsafe.Markup`; :func:`highlight_spans` rendered by
+    :func:`searchapp.render.marked`)."""
+    from searchapp.render import marked
+
+    return marked(highlight_spans(text, needles))
+
+
+def make_snippet(text: str, needles: Iterable[str], max_chars: int = SNIPPET_CHARS):
+    """Return :func:`snippet_spans` as escaped HTML with ``<mark>`` (``markupsafe.Markup``)."""
+    from searchapp.render import marked
+
+    return marked(snippet_spans(text, needles, max_chars))

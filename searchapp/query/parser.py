@@ -146,6 +146,22 @@ def adjacent_words(q: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def droppable_words(q: str) -> list[str]:
+    """The words of a plain query of several words (no quotes, brackets or operators), each
+    of which a relaxed search may leave out; ``[]`` for any other query.
+
+    >>> droppable_words("断卡 拔钉 2022")
+    ['断卡', '拔钉', '2022']
+    >>> droppable_words("断卡 OR 拔钉")
+    []
+    """
+    q = fold_operators(q)
+    words = q.split()
+    if len(words) < 2 or re.search(r"[\"()]", q) or any(w in ("AND", "OR", "NOT") for w in words):
+        return []
+    return words
+
+
 # --- tagging --------------------------------------------------------------------------------
 
 _TOKENS = [
